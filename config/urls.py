@@ -1,0 +1,16 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from config import health, views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", health.healthz, name="healthz"),
+    path("accounts/", include("allauth.urls")),
+    path("settings/", include("accounts.urls")),
+    path("journal/", include("journal.urls")),
+    path("", include("connections.urls")),
+    path("dev/outbox/", views.dev_outbox, name="dev_outbox"),
+    path(settings.ADMIN_URL, admin.site.urls),
+]

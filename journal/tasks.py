@@ -1,0 +1,9 @@
+"""Celery tasks for the journal: thin wrappers that call a service."""
+
+from celery import shared_task
+
+
+@shared_task
+def empty_trash() -> int:
+    """Delete entries that have been in Trash for more than 30 days (filled in by the Journal work)."""
+    return 0
