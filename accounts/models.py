@@ -55,3 +55,22 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def local_today(self) -> Any:
         return self.local_now().date()
+
+
+class DataKey(models.Model):
+    """A writer's data key, stored only wrapped by a key-encryption key from the environment.
+
+    Deleting this row first is what makes an account's older backups unreadable.
+    """
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, primary_key=True, related_name="data_key")
+    key_id = models.CharField(max_length=32, help_text="Which key-encryption key wrapped this data key.")
+    wrapped_key = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    rewrapped_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["key_id"], name="datakey_key_id_idx")]  # rotate_keys batches by key id
+
+    def __str__(self) -> str:
+        return f"data key of account {self.user_id} ({self.key_id})"

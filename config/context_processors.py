@@ -6,5 +6,12 @@ def outbox_is_local() -> bool:
     return settings.DEBUG and settings.MAILERS["default"]["BACKEND"] == "accounts.outbox.OutboxBackend"
 
 
+# Set (as a bare flag, never with text) when a saved entry contained crisis language; shown once.
+CRISIS_BANNER_SESSION_KEY = "held_crisis_banner"
+
+
 def held(request: HttpRequest) -> dict[str, object]:
-    return {"show_outbox_link": outbox_is_local()}
+    show_crisis_banner = bool(
+        getattr(request, "session", None) and request.session.pop(CRISIS_BANNER_SESSION_KEY, False)
+    )
+    return {"show_outbox_link": outbox_is_local(), "show_crisis_banner": show_crisis_banner}

@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "accounts",
     "journal",
     "connections",
+    "connections.nudges",
+    "connections.sharing",
 ]
 
 MIDDLEWARE = [
@@ -123,6 +125,22 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = env.str("ACCOUNT_DEFAULT_HTTP_PROTOCOL", default
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Held"
 USERSESSIONS_TRACK_ACTIVITY = True
+
+# Key-encryption keys for writers' data keys: "id:base64key,older-id:base64key", the first one current.
+# They live only in the environment. `make run` (DEBUG) makes a local one under var/ when none is set.
+HELD_KEYS = env.str("HELD_KEYS", default="")
+if not HELD_KEYS:
+    if not DEBUG:
+        raise environ.ImproperlyConfigured("HELD_KEYS must be set when DEBUG is off (see README, Privacy).")
+    _dev_keys_file = VAR_DIR / "dev-held-keys"
+    if not _dev_keys_file.exists():
+        import base64
+        import os
+
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        _dev_keys_file.write_text("dev1:" + base64.urlsafe_b64encode(os.urandom(32)).decode().rstrip("="))
+        _dev_keys_file.chmod(0o600)
+    HELD_KEYS = _dev_keys_file.read_text().strip()
 
 LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"

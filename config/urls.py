@@ -9,8 +9,11 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
     path("settings/", include("accounts.urls")),
+    path("journal/insights/", include("journal.insights_urls")),
     path("journal/", include("journal.urls")),
     path("", include("connections.urls")),
+    path("", include("connections.nudges.urls")),
+    path("", include("connections.sharing.urls")),
     path("dev/outbox/", views.dev_outbox, name="dev_outbox"),
     path(settings.ADMIN_URL, admin.site.urls),
 ]

@@ -6,13 +6,18 @@ from accounts.outbox import read_outbox
 from config.context_processors import outbox_is_local
 from connections.home import connections_home_context
 from journal.home import journal_home_context
+from journal.insights_home import insights_home_context
 
 
 def home(request: HttpRequest) -> HttpResponse:
     """Visitors get the landing page; a signed-in writer gets their home."""
     if not request.user.is_authenticated:
         return render(request, "landing.html")
-    context = {**journal_home_context(request.user), **connections_home_context(request.user)}
+    context = {
+        **journal_home_context(request.user),
+        **connections_home_context(request.user),
+        **insights_home_context(request.user),
+    }
     return render(request, "home.html", context)
 
 

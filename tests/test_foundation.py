@@ -41,6 +41,7 @@ def production_env(**overrides: str) -> dict[str, str]:
         DATABASE_URL="postgres://postgres@127.0.0.1:5432/postgres",
         CELERY_BROKER_URL="redis://127.0.0.1:6379/0",
         SMTP_HOST="smtp.example.org",
+        HELD_KEYS="prod1:" + "A" * 43,
     )
     for key in ("SECURE_SSL_REDIRECT", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "STATICFILES_BACKEND"):
         env.pop(key, None)
