@@ -63,6 +63,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "config.urls"
+# Benchmarks (bench/) mount a bare view behind the same middleware as their floor; never in production.
+BENCH_FLOOR = env.bool("HELD_BENCH_FLOOR", default=False)
 # A non-obvious admin path keeps scanners away; operators set their own.
 ADMIN_URL = env.str("ADMIN_URL", default="operator/")
 WSGI_APPLICATION = "config.wsgi.application"
@@ -212,6 +214,7 @@ CELERY_TIMEZONE = "UTC"
 # Periodic work is declared here (django-celery-beat does not support Django 6.1).
 CELERY_BEAT_SCHEDULE = {
     "empty-journal-trash": {"task": "journal.tasks.empty_trash", "schedule": crontab(minute=17)},
+    "sweep-due-nudges": {"task": "connections.nudges.tasks.sweep_due_nudges", "schedule": 60.0},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 

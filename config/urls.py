@@ -17,3 +17,8 @@ urlpatterns = [
     path("dev/outbox/", views.dev_outbox, name="dev_outbox"),
     path(settings.ADMIN_URL, admin.site.urls),
 ]
+
+if settings.BENCH_FLOOR:
+    from bench.floor import floor_view
+
+    urlpatterns.append(path("bench/floor/", floor_view, name="bench_floor"))
