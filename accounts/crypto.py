@@ -11,6 +11,7 @@ writer's data key, so the database can match words without holding them.
 """
 
 import base64
+import binascii
 import hashlib
 import hmac
 import os
@@ -46,8 +47,9 @@ def parse_key_encryption_keys(value: str) -> dict[str, bytes]:
         if not separator or not key_id or not re.fullmatch(r"[A-Za-z0-9_.-]{1,32}", key_id):
             raise ImproperlyConfigured("HELD_KEYS entries look like id:base64key (see README, Privacy).")
         try:
-            key = base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4))
-        except ValueError as error:
+            # validate=True: a stray character is an error, never silently dropped from the key.
+            key = base64.b64decode(encoded + "=" * (-len(encoded) % 4), altchars=b"-_", validate=True)
+        except (ValueError, binascii.Error) as error:
             raise ImproperlyConfigured(f"HELD_KEYS key {key_id!r} is not base64.") from error
         if len(key) != 32:
             raise ImproperlyConfigured(f"HELD_KEYS key {key_id!r} must be 32 bytes, not {len(key)}.")
@@ -90,6 +92,22 @@ def _unwrap_cached(configured: str, key_id: str, wrapped: bytes, user_id: int) -
         return AESGCM(kek).decrypt(wrapped[:NONCE_BYTES], wrapped[NONCE_BYTES:], f"datakey:{user_id}".encode())
     except InvalidTag as error:
         raise KeyUnavailableError(f"Key-encryption key {key_id!r} does not open this data key.") from error
+
+
+def rewrap_data_key(key_id: str, wrapped: bytes, *, user_id: int) -> tuple[str, bytes]:
+    """Unwrap with whichever configured KEK wrapped it and wrap again with the current one.
+
+    Uncached on purpose: rotation walks every account once, and must not fill the request-time cache.
+    """
+    kek = _keys().get(key_id)
+    if kek is None:
+        raise KeyUnavailableError(f"Key-encryption key {key_id!r} is not configured in HELD_KEYS.")
+    wrapped = bytes(wrapped)
+    try:
+        data_key = AESGCM(kek).decrypt(wrapped[:NONCE_BYTES], wrapped[NONCE_BYTES:], f"datakey:{user_id}".encode())
+    except InvalidTag as error:
+        raise KeyUnavailableError(f"Key-encryption key {key_id!r} does not open this data key.") from error
+    return wrap_data_key(data_key, user_id=user_id)
 
 
 def forget_cached_keys() -> None:
