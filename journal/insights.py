@@ -1,0 +1,450 @@
+"""Insights as pure arithmetic over plain rows: no database, no request, no templates.
+
+Everything here works on `EntryRow` and `ContactRow` values (dates, moods, feeling words, tag names and
+timestamps: never an entry's title or body) and on the writer's time zone, so every figure on the
+insights page can be checked by hand in a test.
+
+How the figures are defined (the page says the same in plain words):
+- A day is the writer's local day: `entry_date` already is one; timestamps (`created_at`,
+  `happened_at`) are turned into local days and hours with the writer's zone.
+- A day's mood is the mean of the moods of that day's entries (entries without a mood are left out),
+  and every longer average (a week, a month, a year, days with people) is the mean of day moods, so a
+  day with three entries counts as much as a day with one.
+- A period with no mood at all is a gap (`average is None`), never a zero.
+- "With people" compares the moods of days with at least one logged contact (an attempt or a
+  conversation) against days without, and the day after each. A comparison is shown only when both
+  sides have at least `MIN_DAYS_EACH_SIDE` days with a mood.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from enum import StrEnum
+from fractions import Fraction
+from zoneinfo import ZoneInfo
+
+MOOD_WORDS = {1: "very low", 2: "low", 3: "okay", 4: "good", 5: "very good"}
+MOOD_MIN, MOOD_MAX = 1, 5
+
+# Below this many days on either side, a comparison says "not enough days yet" instead of a number.
+MIN_DAYS_EACH_SIDE = 5
+# A tag's average is shown once at least this many entries with that tag have a mood.
+MIN_ENTRIES_PER_TAG = 3
+# How far back the week and month views of mood over time reach; the year view shows every year.
+WEEKS_SHOWN = 26
+MONTHS_SHOWN = 24
+# People reached: the last twelve months, this one included.
+REACHED_MONTHS_SHOWN = 12
+# Late nights: writing between midnight and 5 a.m. local time on at least this many nights of one week.
+LATE_NIGHT_HOURS = range(0, 5)
+LATE_NIGHTS_NEEDED = 3
+
+ONE_DAY = datetime.timedelta(days=1)
+
+
+class Period(StrEnum):
+    WEEK = "week"
+    MONTH = "month"
+    YEAR = "year"
+
+
+@dataclass(frozen=True)
+class EntryRow:
+    """What insights may know about an entry: never its title or body."""
+
+    entry_date: datetime.date
+    mood: int | None
+    feelings: tuple[str, ...]
+    tags: tuple[str, ...]
+    created_at: datetime.datetime
+
+
+@dataclass(frozen=True)
+class ContactRow:
+    happened_at: datetime.datetime
+    person_id: int
+
+
+# --- numbers as the page shows them ------------------------------------------------------------------
+
+
+def mean(values: Iterable[Fraction | int]) -> Fraction | None:
+    values = list(values)
+    if not values:
+        return None
+    return Fraction(sum(values)) / len(values)
+
+
+def one_decimal(value: Fraction) -> str:
+    """3.65 -> '3.7': rounded half up, the way people round by hand (not banker's rounding)."""
+    exact = Decimal(value.numerator) / Decimal(value.denominator)
+    return str(exact.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
+def nearest_mood(value: Fraction) -> int:
+    """The 1-5 step a day's average is drawn as (3.5 -> 4)."""
+    return int(value + Fraction(1, 2))
+
+
+def local_date(moment: datetime.datetime, zone: ZoneInfo) -> datetime.date:
+    return moment.astimezone(zone).date()
+
+
+def start_of_local_day(day: datetime.date, zone: ZoneInfo) -> datetime.datetime:
+    """The aware moment a local day begins (midnight local, whatever DST did that night)."""
+    return datetime.datetime.combine(day, datetime.time.min, tzinfo=zone)
+
+
+# --- days --------------------------------------------------------------------------------------------
+
+
+def day_moods(entries: Iterable[EntryRow]) -> dict[datetime.date, Fraction]:
+    """Each local day that has at least one mood, with the mean of that day's moods."""
+    moods_by_day: dict[datetime.date, list[int]] = defaultdict(list)
+    for entry in entries:
+        if entry.mood is not None:
+            moods_by_day[entry.entry_date].append(entry.mood)
+    return {day: Fraction(sum(moods), len(moods)) for day, moods in moods_by_day.items()}
+
+
+def contact_days(contacts: Iterable[ContactRow], zone: ZoneInfo) -> set[datetime.date]:
+    return {local_date(contact.happened_at, zone) for contact in contacts}
+
+
+# --- mood over time ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PeriodMood:
+    start: datetime.date
+    period: Period
+    average: Fraction | None  # None is a gap: no mood recorded in this period
+    days: int  # days with a mood in this period
+
+    @property
+    def label(self) -> str:
+        if self.period is Period.WEEK:
+            return f"Week of {self.start.day} {self.start:%b %Y}"
+        if self.period is Period.MONTH:
+            return f"{self.start:%B %Y}"
+        return str(self.start.year)
+
+    @property
+    def short_label(self) -> str:
+        if self.period is Period.WEEK:
+            return f"{self.start.day} {self.start:%b}"
+        if self.period is Period.MONTH:
+            return f"{self.start:%b %y}"
+        return str(self.start.year)
+
+    @property
+    def average_text(self) -> str:
+        return one_decimal(self.average) if self.average is not None else ""
+
+
+def period_start(day: datetime.date, period: Period) -> datetime.date:
+    if period is Period.WEEK:
+        return day - datetime.timedelta(days=day.weekday())  # ISO weeks begin on Monday
+    if period is Period.MONTH:
+        return day.replace(day=1)
+    return day.replace(month=1, day=1)
+
+
+def next_period_start(start: datetime.date, period: Period) -> datetime.date:
+    if period is Period.WEEK:
+        return start + datetime.timedelta(weeks=1)
+    if period is Period.MONTH:
+        return (start + datetime.timedelta(days=32)).replace(day=1)
+    return start.replace(year=start.year + 1)
+
+
+def periods_back(end_start: datetime.date, period: Period, count: int) -> datetime.date:
+    """The start of the period `count - 1` periods before the one starting at `end_start`."""
+    if period is Period.WEEK:
+        return end_start - datetime.timedelta(weeks=count - 1)
+    if period is Period.MONTH:
+        months = end_start.year * 12 + end_start.month - 1 - (count - 1)
+        return datetime.date(months // 12, months % 12 + 1, 1)
+    return end_start.replace(year=end_start.year - (count - 1))
+
+
+def mood_over_time(moods: dict[datetime.date, Fraction], period: Period, today: datetime.date) -> list[PeriodMood]:
+    """Average day mood per week, month or year, from the first period with a mood up to today's.
+
+    Weeks reach back at most WEEKS_SHOWN weeks and months MONTHS_SHOWN months; years go back to the
+    first year with a mood. Periods in between with no mood are kept as gaps.
+    """
+    last = period_start(today, period)
+    past_moods = [day for day in moods if day <= today]
+    if not past_moods:
+        return []
+    first = period_start(min(past_moods), period)
+    if period is Period.WEEK:
+        first = max(first, periods_back(last, period, WEEKS_SHOWN))
+    elif period is Period.MONTH:
+        first = max(first, periods_back(last, period, MONTHS_SHOWN))
+    grouped: dict[datetime.date, list[Fraction]] = defaultdict(list)
+    for day, mood in moods.items():
+        if first <= day <= today:
+            grouped[period_start(day, period)].append(mood)
+    result = []
+    start = first
+    while start <= last:
+        day_values = grouped.get(start, [])
+        result.append(PeriodMood(start=start, period=period, average=mean(day_values), days=len(day_values)))
+        start = next_period_start(start, period)
+    return result
+
+
+# --- year in pixels ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PixelDay:
+    day: datetime.date
+    average: Fraction | None  # None: no mood that day
+    is_future: bool
+
+    @property
+    def mood_step(self) -> int | None:
+        return nearest_mood(self.average) if self.average is not None else None
+
+    @property
+    def label(self) -> str:
+        when = f"{self.day:%A} {self.day.day} {self.day:%B %Y}"
+        if self.is_future:
+            return f"{when}: still to come"
+        if self.average is None:
+            return f"{when}: no mood recorded"
+        step = self.mood_step
+        if self.average.denominator == 1:
+            return f"{when}: mood {step} of 5, {MOOD_WORDS[step]}"
+        return f"{when}: mood {one_decimal(self.average)} of 5 on average, about {MOOD_WORDS[step]}"
+
+
+def year_in_pixels(moods: dict[datetime.date, Fraction], year: int, today: datetime.date) -> list[list[PixelDay]]:
+    """Twelve lists (January to December), one PixelDay per day of that month."""
+    months = []
+    for month in range(1, 13):
+        day = datetime.date(year, month, 1)
+        days = []
+        while day.month == month:
+            days.append(PixelDay(day=day, average=moods.get(day), is_future=day > today))
+            day += ONE_DAY
+        months.append(days)
+    return months
+
+
+def years_with_moods(moods: dict[datetime.date, Fraction], today: datetime.date) -> list[int]:
+    """Years that can be shown as pixels: those with a mood, plus this year; oldest first."""
+    return sorted({day.year for day in moods} | {today.year})
+
+
+# --- mood by tag, feelings, time of day ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TagMood:
+    name: str
+    average: Fraction
+    entries: int  # entries with this tag and a mood
+
+    @property
+    def average_text(self) -> str:
+        return one_decimal(self.average)
+
+
+def mood_by_tag(entries: Iterable[EntryRow], min_entries: int = MIN_ENTRIES_PER_TAG) -> tuple[list[TagMood], int]:
+    """Average mood of the entries carrying each tag, most-used tags first.
+
+    Returns the tags with at least `min_entries` entries with a mood, and how many tags were left out
+    for having fewer. Tag names are compared without regard to case (the journal keeps one per name).
+    """
+    moods: dict[str, list[int]] = defaultdict(list)
+    spelling: dict[str, str] = {}
+    for entry in entries:
+        if entry.mood is None:
+            continue
+        for name in set(entry.tags):
+            key = name.casefold()
+            spelling.setdefault(key, name)
+            moods[key].append(entry.mood)
+    shown = [
+        TagMood(name=spelling[key], average=Fraction(sum(values), len(values)), entries=len(values))
+        for key, values in moods.items()
+        if len(values) >= min_entries
+    ]
+    shown.sort(key=lambda tag: (-tag.entries, tag.name.casefold()))
+    return shown, len(moods) - len(shown)
+
+
+def feeling_counts(entries: Iterable[EntryRow]) -> list[tuple[str, int]]:
+    """How many entries name each feeling word (a word twice in one entry counts once), commonest first."""
+    counts: Counter[str] = Counter()
+    for entry in entries:
+        counts.update({word.strip().casefold() for word in entry.feelings if word.strip()})
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+
+
+def writing_hours(entries: Iterable[EntryRow], zone: ZoneInfo) -> list[int]:
+    """Twenty-four counts: entries begun in each local hour of the day (00:00-00:59 first)."""
+    hours = [0] * 24
+    for entry in entries:
+        hours[entry.created_at.astimezone(zone).hour] += 1
+    return hours
+
+
+PARTS_OF_DAY = (
+    ("Night", range(0, 6)),
+    ("Morning", range(6, 12)),
+    ("Afternoon", range(12, 18)),
+    ("Evening", range(18, 24)),
+)
+
+
+def parts_of_day(hours: list[int]) -> list[tuple[str, str, int]]:
+    """(name, hours as text, count) for night, morning, afternoon and evening."""
+    return [
+        (name, f"{span.start:02d}:00 to {span.stop - 1:02d}:59", sum(hours[hour] for hour in span))
+        for name, span in PARTS_OF_DAY
+    ]
+
+
+# --- with people, and on your own ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GroupMood:
+    average: Fraction | None
+    days: int
+
+    @property
+    def average_text(self) -> str:
+        return one_decimal(self.average) if self.average is not None else ""
+
+
+@dataclass(frozen=True)
+class Comparison:
+    with_people: GroupMood
+    without_people: GroupMood
+    min_days: int
+
+    @property
+    def has_enough_days(self) -> bool:
+        return self.with_people.days >= self.min_days and self.without_people.days >= self.min_days
+
+    @property
+    def difference(self) -> Fraction | None:
+        """With minus without, or None when there are not enough days to say."""
+        if not self.has_enough_days:
+            return None
+        return self.with_people.average - self.without_people.average
+
+    @property
+    def difference_text(self) -> str:
+        difference = self.difference
+        return one_decimal(abs(difference)) if difference is not None else ""
+
+    @property
+    def direction(self) -> str:
+        """'higher', 'lower' or 'same', comparing the figures as shown (to one decimal)."""
+        if self.difference is None:
+            return ""
+        shown = Decimal(self.with_people.average_text) - Decimal(self.without_people.average_text)
+        return "higher" if shown > 0 else "lower" if shown < 0 else "same"
+
+
+@dataclass(frozen=True)
+class WithPeople:
+    same_day: Comparison
+    day_after: Comparison
+    days_with_contact: int  # local days with at least one logged contact, with or without a mood
+
+    @property
+    def min_days(self) -> int:
+        return self.same_day.min_days
+
+
+def with_people(
+    moods: dict[datetime.date, Fraction], days_with_contact: set[datetime.date], min_days: int = MIN_DAYS_EACH_SIDE
+) -> WithPeople:
+    """Mood on days with a logged contact against days without; and on the day after each kind of day."""
+    same_with = [mood for day, mood in moods.items() if day in days_with_contact]
+    same_without = [mood for day, mood in moods.items() if day not in days_with_contact]
+    after_with = [mood for day, mood in moods.items() if day - ONE_DAY in days_with_contact]
+    after_without = [mood for day, mood in moods.items() if day - ONE_DAY not in days_with_contact]
+    return WithPeople(
+        same_day=Comparison(
+            GroupMood(mean(same_with), len(same_with)), GroupMood(mean(same_without), len(same_without)), min_days
+        ),
+        day_after=Comparison(
+            GroupMood(mean(after_with), len(after_with)), GroupMood(mean(after_without), len(after_without)), min_days
+        ),
+        days_with_contact=len(days_with_contact),
+    )
+
+
+# --- people reached -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MonthReached:
+    start: datetime.date
+    people: int  # different people with at least one logged contact that month
+    contacts: int
+
+    @property
+    def label(self) -> str:
+        return f"{self.start:%B %Y}"
+
+    @property
+    def short_label(self) -> str:
+        return f"{self.start:%b}"
+
+
+def people_reached_by_month(
+    contacts: Iterable[ContactRow], zone: ZoneInfo, today: datetime.date, months: int = REACHED_MONTHS_SHOWN
+) -> list[MonthReached]:
+    """Per local month, oldest first, the last `months` months up to this one (a month with nobody is 0)."""
+    last = today.replace(day=1)
+    first = periods_back(last, Period.MONTH, months)
+    people: dict[datetime.date, set[int]] = defaultdict(set)
+    counts: Counter[datetime.date] = Counter()
+    for contact in contacts:
+        month = local_date(contact.happened_at, zone).replace(day=1)
+        if first <= month <= last:
+            people[month].add(contact.person_id)
+            counts[month] += 1
+    result = []
+    month = first
+    while month <= last:
+        result.append(MonthReached(start=month, people=len(people[month]), contacts=counts[month]))
+        month = next_period_start(month, Period.MONTH)
+    return result
+
+
+def people_reached_since(contacts: Iterable[ContactRow], zone: ZoneInfo, first_day: datetime.date) -> int:
+    """Different people with a logged contact on or after `first_day` (a local day)."""
+    return len({contact.person_id for contact in contacts if local_date(contact.happened_at, zone) >= first_day})
+
+
+# --- late nights --------------------------------------------------------------------------------------
+
+
+def week_start(day: datetime.date) -> datetime.date:
+    """Monday of the week `day` is in: "this week" for the late-night note."""
+    return day - datetime.timedelta(days=day.weekday())
+
+
+def late_nights(created_ats: Iterable[datetime.datetime], zone: ZoneInfo, since: datetime.date) -> set[datetime.date]:
+    """Local days on or after `since` on which something was written between midnight and 5 a.m."""
+    nights = set()
+    for moment in created_ats:
+        local = moment.astimezone(zone)
+        if local.date() >= since and local.hour in LATE_NIGHT_HOURS:
+            nights.add(local.date())
+    return nights

@@ -1,0 +1,353 @@
+"""Server-rendered SVG for the insights charts: no JavaScript, no inline styles, colours from CSS classes.
+
+Each builder returns safe markup for one chart. Every chart carries a <title> and <desc> (its text
+alternative, referenced with aria-labelledby); the page puts a data table beside each one. Colours come
+from classes styled in static/css/insights.css with the custom properties of static/css/held.css, so the
+same markup reads in the light and the dark theme (presentation attributes would not follow the theme,
+and style="" is forbidden by the Content-Security-Policy).
+
+The markup is built as strings rather than with template loops: a year of pixels is hundreds of
+elements, and the page must stay quick with years of entries. Every piece of text is escaped here.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass
+from html import escape
+
+from django.utils.safestring import SafeString, mark_safe
+
+from journal.insights import MOOD_MAX, MOOD_MIN, MOOD_WORDS, MonthReached, PeriodMood, PixelDay
+
+# Geometry in SVG user units; the CSS scales each chart to its container.
+LINE_WIDTH, LINE_HEIGHT = 420, 224
+LINE_LEFT, LINE_RIGHT, LINE_TOP, LINE_BOTTOM = 84, 408, 14, 190
+PIXEL_CELL, PIXEL_STEP, PIXEL_LEFT, PIXEL_TOP = 20, 23, 26, 22
+ROWS_WIDTH, ROW_HEIGHT = 420, 30
+ROW_LABEL_RIGHT, TRACK_LEFT, TRACK_RIGHT = 138, 150, 360
+COLUMNS_WIDTH, COLUMNS_HEIGHT, COLUMNS_TOP, COLUMNS_BOTTOM = 420, 184, 20, 156
+
+
+def _text(value: object) -> str:
+    return escape(str(value), quote=True)
+
+
+def _number(value: float) -> str:
+    """Coordinates with at most two decimals: shorter markup, no visible difference."""
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def _open_svg(chart_id: str, width: float, height: float, title: str, desc: str, css_class: str, role: str) -> str:
+    return (
+        f'<svg class="chart {css_class}" viewBox="0 0 {_number(width)} {_number(height)}" role="{role}" '
+        f'aria-labelledby="{chart_id}-title {chart_id}-desc" focusable="false" xmlns="http://www.w3.org/2000/svg">'
+        f'<title id="{chart_id}-title">{_text(title)}</title><desc id="{chart_id}-desc">{_text(desc)}</desc>'
+    )
+
+
+# --- mood over time: a line with gaps ----------------------------------------------------------------
+
+
+def _mood_y(value: float) -> float:
+    return LINE_BOTTOM - (value - MOOD_MIN) / (MOOD_MAX - MOOD_MIN) * (LINE_BOTTOM - LINE_TOP)
+
+
+def mood_line_chart(chart_id: str, points: Sequence[PeriodMood], *, title: str, desc: str) -> SafeString:
+    """Average mood per period on a 1-5 scale; a period with no mood breaks the line (a gap, not a zero)."""
+    parts = [_open_svg(chart_id, LINE_WIDTH, LINE_HEIGHT, title, desc, "chart--line", "img")]
+    for mood in range(MOOD_MIN, MOOD_MAX + 1):
+        y = _number(_mood_y(mood))
+        parts.append(f'<line class="chart-grid" x1="{LINE_LEFT}" x2="{LINE_RIGHT}" y1="{y}" y2="{y}"/>')
+        parts.append(
+            f'<text class="chart-axis-label" x="{LINE_LEFT - 8}" y="{y}" text-anchor="end" dominant-baseline="middle">'
+            f"{mood} {_text(MOOD_WORDS[mood])}</text>"
+        )
+    count = len(points)
+    span = LINE_RIGHT - LINE_LEFT - 16
+    step = span / (count - 1) if count > 1 else 0
+    tick_every = max(1, -(-count // 6))  # about six labels, whatever the number of periods
+
+    def x_of(index: int) -> float:
+        return LINE_LEFT + 8 + (index * step if count > 1 else span / 2)
+
+    segments: list[list[str]] = []
+    current: list[str] = []
+    for index, point in enumerate(points):
+        if point.average is None:
+            if current:
+                segments.append(current)
+            current = []
+            continue
+        current.append(f"{_number(x_of(index))} {_number(_mood_y(float(point.average)))}")
+    if current:
+        segments.append(current)
+    for segment in segments:
+        if len(segment) > 1:
+            parts.append(f'<polyline class="chart-line" points="{" ".join(segment)}"/>')
+    for index, point in enumerate(points):
+        x = _number(x_of(index))
+        if point.average is not None:
+            days = "day" if point.days == 1 else "days"
+            parts.append(
+                f'<circle class="chart-point" cx="{x}" cy="{_number(_mood_y(float(point.average)))}" r="4">'
+                f"<title>{_text(point.label)}: {point.average_text} ({point.days} {days} with a mood)</title></circle>"
+            )
+        else:
+            # A faint tick on the baseline marks the gap, so "no mood" never looks like "mood 1".
+            parts.append(
+                f'<line class="chart-gap" x1="{x}" x2="{x}" y1="{LINE_BOTTOM + 3}" y2="{LINE_BOTTOM + 9}">'
+                f"<title>{_text(point.label)}: no mood recorded</title></line>"
+            )
+        if index % tick_every == 0 or (index == count - 1 and count <= 12):
+            parts.append(
+                f'<text class="chart-axis-label" x="{x}" y="{LINE_BOTTOM + 24}" text-anchor="middle">'
+                f"{_text(point.short_label)}</text>"
+            )
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # noqa: S308 (every piece of text above is escaped)
+
+
+def mood_line_desc(points: Sequence[PeriodMood], unit: str) -> str:
+    """The line chart in one or two sentences, for people who cannot see it."""
+    with_mood = [point for point in points if point.average is not None]
+    if not with_mood:
+        return "No moods recorded yet."
+    highest = max(with_mood, key=lambda point: (point.average, point.start))
+    lowest = min(with_mood, key=lambda point: (point.average, point.start))
+    gaps = len(points) - len(with_mood)
+    text = (
+        f"Average mood by {unit}, from {points[0].label} to {points[-1].label}, on a scale of 1 (very low) "
+        f"to 5 (very good). Highest: {highest.average_text} ({highest.label}). "
+        f"Lowest: {lowest.average_text} ({lowest.label})."
+    )
+    if gaps:
+        text += f" {gaps} {unit}{'s' if gaps != 1 else ''} with no mood recorded, shown as gaps."
+    return text
+
+
+# --- year in pixels ------------------------------------------------------------------------------------
+
+
+def pixel_grid(chart_id: str, year: int, months: Sequence[Sequence[PixelDay]], *, desc: str) -> SafeString:
+    """One square per day: months across, days down. Each square names its day and mood; the digit
+    inside repeats the mood so it never rests on colour alone."""
+    width = PIXEL_LEFT + 12 * PIXEL_STEP
+    height = PIXEL_TOP + 31 * PIXEL_STEP
+    title = f"Year in pixels, {year}"
+    parts = [_open_svg(chart_id, width, height, title, desc, "chart--pixels", "group")]
+    for month_index in range(12):
+        x = PIXEL_LEFT + month_index * PIXEL_STEP + PIXEL_CELL / 2
+        parts.append(
+            f'<text class="chart-axis-label" x="{_number(x)}" y="14" text-anchor="middle" aria-hidden="true">'
+            f"{datetime.date(year, month_index + 1, 1):%b}</text>"
+        )
+    for day_number in range(1, 32):
+        y = PIXEL_TOP + (day_number - 1) * PIXEL_STEP + PIXEL_CELL / 2
+        parts.append(
+            f'<text class="chart-axis-label" x="{PIXEL_LEFT - 6}" y="{_number(y)}" text-anchor="end" '
+            f'dominant-baseline="middle" aria-hidden="true">{day_number}</text>'
+        )
+    for month_index, days in enumerate(months):
+        x = PIXEL_LEFT + month_index * PIXEL_STEP
+        for pixel in days:
+            y = PIXEL_TOP + (pixel.day.day - 1) * PIXEL_STEP
+            if pixel.is_future:
+                parts.append(
+                    f'<rect class="pixel pixel--future" x="{x}" y="{y}" width="{PIXEL_CELL}" height="{PIXEL_CELL}" '
+                    f'rx="3" aria-hidden="true"/>'
+                )
+                continue
+            step = pixel.mood_step
+            css = f"pixel mood-{step}" if step else "pixel pixel--empty"
+            parts.append(
+                f'<rect class="{css}" x="{x}" y="{y}" width="{PIXEL_CELL}" height="{PIXEL_CELL}" rx="3" role="img">'
+                f"<title>{_text(pixel.label)}</title></rect>"
+            )
+            if step:
+                parts.append(
+                    f'<text class="pixel-digit pixel-digit--{step}" x="{x + PIXEL_CELL // 2}" '
+                    f'y="{_number(y + PIXEL_CELL / 2)}" text-anchor="middle" dominant-baseline="central" '
+                    f'aria-hidden="true">{step}</text>'
+                )
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # noqa: S308 (every piece of text above is escaped)
+
+
+def pixel_desc(year: int, months: Sequence[Sequence[PixelDay]]) -> str:
+    counts = dict.fromkeys(range(MOOD_MIN, MOOD_MAX + 1), 0)
+    recorded = 0
+    for days in months:
+        for pixel in days:
+            if pixel.mood_step:
+                counts[pixel.mood_step] += 1
+                recorded += 1
+    if not recorded:
+        return f"No moods recorded in {year} yet."
+    spread = ", ".join(f"{counts[step]} {MOOD_WORDS[step]}" for step in range(MOOD_MAX, MOOD_MIN - 1, -1))
+    return f"{recorded} days of {year} have a mood: {spread}. Each square names its day and mood."
+
+
+def mood_swatch(step: int) -> SafeString:
+    """A small square in a mood's colour, with its digit, for the legend."""
+    return mark_safe(  # noqa: S308 (no text from outside)
+        f'<svg class="swatch" viewBox="0 0 20 20" aria-hidden="true" focusable="false" '
+        f'xmlns="http://www.w3.org/2000/svg"><rect class="pixel mood-{step}" width="20" height="20" rx="3"/>'
+        f'<text class="pixel-digit pixel-digit--{step}" x="10" y="10" text-anchor="middle" '
+        f'dominant-baseline="central">{step}</text></svg>'
+    )
+
+
+def empty_swatch() -> SafeString:
+    return mark_safe(
+        '<svg class="swatch" viewBox="0 0 20 20" aria-hidden="true" focusable="false" '
+        'xmlns="http://www.w3.org/2000/svg"><rect class="pixel pixel--empty" x="1" y="1" width="18" height="18" '
+        'rx="3"/></svg>'
+    )
+
+
+# --- rows: dots on a 1-5 scale, or bars of counts --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChartRow:
+    label: str
+    value: float
+    value_text: str
+    tooltip: str
+
+
+def _short(label: str, limit: int = 18) -> str:
+    return label if len(label) <= limit else label[: limit - 1] + "…"
+
+
+def mood_dot_chart(chart_id: str, rows: Sequence[ChartRow], *, title: str, desc: str) -> SafeString:
+    """One row per group, a dot at its average on a 1-5 track, the figure printed beside it.
+
+    Dots rather than bars: a mood scale has no zero, and a bar from zero would exaggerate differences.
+    """
+    height = 26 + len(rows) * ROW_HEIGHT
+    parts = [_open_svg(chart_id, ROWS_WIDTH, height, title, desc, "chart--dots", "img")]
+
+    def x_of(value: float) -> float:
+        return TRACK_LEFT + (value - MOOD_MIN) / (MOOD_MAX - MOOD_MIN) * (TRACK_RIGHT - TRACK_LEFT)
+
+    for mood in range(MOOD_MIN, MOOD_MAX + 1):
+        x = _number(x_of(mood))
+        parts.append(f'<line class="chart-grid" x1="{x}" x2="{x}" y1="18" y2="{height - 4}"/>')
+        parts.append(f'<text class="chart-axis-label" x="{x}" y="12" text-anchor="middle">{mood}</text>')
+    for index, row in enumerate(rows):
+        y = _number(26 + index * ROW_HEIGHT + ROW_HEIGHT / 2)
+        parts.append(
+            f'<text class="chart-row-label" x="{ROW_LABEL_RIGHT}" y="{y}" text-anchor="end" '
+            f'dominant-baseline="middle">{_text(_short(row.label))}</text>'
+        )
+        parts.append(f'<line class="chart-track" x1="{TRACK_LEFT}" x2="{TRACK_RIGHT}" y1="{y}" y2="{y}"/>')
+        parts.append(
+            f'<circle class="chart-dot" cx="{_number(x_of(row.value))}" cy="{y}" r="6">'
+            f"<title>{_text(row.tooltip)}</title></circle>"
+        )
+        parts.append(
+            f'<text class="chart-value" x="{TRACK_RIGHT + 12}" y="{y}" dominant-baseline="middle">'
+            f"{_text(row.value_text)}</text>"
+        )
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # noqa: S308 (every piece of text above is escaped)
+
+
+def count_bar_chart(chart_id: str, rows: Sequence[ChartRow], *, title: str, desc: str) -> SafeString:
+    """Horizontal bars from zero for counts (feeling words), the count printed at the end of each bar."""
+    height = 8 + len(rows) * ROW_HEIGHT
+    parts = [_open_svg(chart_id, ROWS_WIDTH, height, title, desc, "chart--bars", "img")]
+    largest = max((row.value for row in rows), default=0) or 1
+    bar_space = TRACK_RIGHT - TRACK_LEFT
+    for index, row in enumerate(rows):
+        top = 4 + index * ROW_HEIGHT
+        middle = _number(top + ROW_HEIGHT / 2)
+        length = row.value / largest * bar_space
+        parts.append(
+            f'<text class="chart-row-label" x="{ROW_LABEL_RIGHT}" y="{middle}" text-anchor="end" '
+            f'dominant-baseline="middle">{_text(_short(row.label))}</text>'
+        )
+        parts.append(
+            f'<rect class="chart-bar" x="{TRACK_LEFT}" y="{top + 6}" width="{_number(length)}" '
+            f'height="{ROW_HEIGHT - 12}" rx="2"><title>{_text(row.tooltip)}</title></rect>'
+        )
+        parts.append(
+            f'<text class="chart-value" x="{_number(TRACK_LEFT + length + 6)}" y="{middle}" '
+            f'dominant-baseline="middle">{_text(row.value_text)}</text>'
+        )
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # noqa: S308 (every piece of text above is escaped)
+
+
+@dataclass(frozen=True)
+class Column:
+    label: str  # shown under the column when not empty
+    value: int
+    tooltip: str
+
+
+def column_chart(
+    chart_id: str, columns: Sequence[Column], *, title: str, desc: str, show_values: bool = True
+) -> SafeString:
+    """Vertical bars from zero for counts over a sequence (hours of the day, months)."""
+    parts = [_open_svg(chart_id, COLUMNS_WIDTH, COLUMNS_HEIGHT, title, desc, "chart--columns", "img")]
+    left, right = 12, COLUMNS_WIDTH - 12
+    slot = (right - left) / max(len(columns), 1)
+    largest = max((column.value for column in columns), default=0) or 1
+    plot = COLUMNS_BOTTOM - COLUMNS_TOP
+    parts.append(f'<line class="chart-baseline" x1="{left}" x2="{right}" y1="{COLUMNS_BOTTOM}" y2="{COLUMNS_BOTTOM}"/>')
+    for index, column in enumerate(columns):
+        x = left + index * slot
+        centre = _number(x + slot / 2)
+        height = column.value / largest * plot
+        if column.value:
+            parts.append(
+                f'<rect class="chart-bar" x="{_number(x + slot * 0.15)}" y="{_number(COLUMNS_BOTTOM - height)}" '
+                f'width="{_number(slot * 0.7)}" height="{_number(height)}" rx="2">'
+                f"<title>{_text(column.tooltip)}</title></rect>"
+            )
+        if show_values:
+            parts.append(
+                f'<text class="chart-value" x="{centre}" y="{_number(COLUMNS_BOTTOM - height - 5)}" '
+                f'text-anchor="middle">{column.value}</text>'
+            )
+        if column.label:
+            parts.append(
+                f'<text class="chart-axis-label" x="{centre}" y="{COLUMNS_BOTTOM + 18}" text-anchor="middle">'
+                f"{_text(column.label)}</text>"
+            )
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # noqa: S308 (every piece of text above is escaped)
+
+
+def hour_columns(hours: Sequence[int]) -> list[Column]:
+    columns = []
+    for hour, count in enumerate(hours):
+        entries = "entry" if count == 1 else "entries"
+        columns.append(
+            Column(
+                label=f"{hour:02d}:00" if hour % 6 == 0 else "",
+                value=count,
+                tooltip=f"{hour:02d}:00 to {hour:02d}:59: {count} {entries}",
+            )
+        )
+    return columns
+
+
+def reached_columns(months: Sequence[MonthReached]) -> list[Column]:
+    return [
+        Column(
+            label=month.short_label,
+            value=month.people,
+            tooltip=f"{month.label}: {month.people} {'person' if month.people == 1 else 'people'}",
+        )
+        for month in months
+    ]
+
+
+def mood_text(value_text: str) -> str:
+    """'3.5' -> '3.5 of 5'."""
+    return f"{value_text} of 5"

@@ -1,0 +1,308 @@
+"""The insights charts as template context, for the writer's own page and for a practitioner's shared view.
+
+Public API (used by journal/insights_views.py and by sharing):
+
+    from journal.insights_context import chart_options, insights_chart_context
+
+    period, year = chart_options(request.GET)          # ?by=week|month|year and ?year=2025; bad values fall back
+    context = insights_chart_context(
+        entries,                # an Entry queryset already scoped to what may be seen (no slicing)
+        writer,                 # the writer whose entries these are: their time zone decides the days and hours
+        contacts=None,          # a Contact queryset, or None to leave out "With people" and "People reached"
+        period=period,
+        year=year,
+    )
+    # render with {% include "journal/_insights_charts.html" %}; everything sits under context["insights"].
+    # The including page links static/css/insights.css in {% block head %} and provides the <h1>.
+
+The partial's links (week/month/year, the years of the pixel grid) are bare query strings ("?by=week"), so
+they reload whichever page includes the partial; that page passes `chart_options(request.GET)` back in.
+
+Reads are three queries whatever the number of entries: entries (dates, moods, feelings, timestamps),
+their tag names, and contacts. Titles and bodies are never read.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
+
+from django.db.models import QuerySet
+from django.http import QueryDict
+from django.utils.safestring import SafeString
+
+from journal import insights
+from journal import insights_charts as charts
+from journal.insights import (
+    MIN_DAYS_EACH_SIDE,
+    MIN_ENTRIES_PER_TAG,
+    MONTHS_SHOWN,
+    MOOD_WORDS,
+    WEEKS_SHOWN,
+    ContactRow,
+    EntryRow,
+    Period,
+)
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+TAGS_SHOWN = 12
+FEELINGS_SHOWN = 15
+MONTH_NAMES = [(f"{datetime.date(2000, month, 1):%b}", f"{datetime.date(2000, month, 1):%B}") for month in range(1, 13)]
+
+
+def chart_options(query: QueryDict) -> tuple[Period, int | None]:
+    """The period of the mood-over-time chart and the year of the pixels, from a query string.
+
+    Anything unexpected falls back to the default quietly: a hand-edited link shows the page, not an error.
+    """
+    try:
+        period = Period(query.get("by", Period.MONTH))
+    except ValueError:
+        period = Period.MONTH
+    try:
+        year = int(query.get("year", ""))
+    except ValueError:
+        year = None
+    return period, year
+
+
+def load_entry_rows(entries: QuerySet) -> list[EntryRow]:
+    from journal.models import Entry
+
+    tag_names: dict[int, list[str]] = defaultdict(list)
+    tagged = Entry.tags.through.objects.filter(entry__in=entries.order_by().values("pk"))
+    for entry_id, name in tagged.values_list("entry_id", "tag__name"):
+        tag_names[entry_id].append(name)
+    rows = entries.order_by().values_list("pk", "entry_date", "mood", "feelings", "created_at")
+    return [
+        EntryRow(
+            entry_date=entry_date,
+            mood=mood,
+            feelings=tuple(word for word in (feelings or ()) if isinstance(word, str)),
+            tags=tuple(tag_names.get(pk, ())),
+            created_at=created_at,
+        )
+        for pk, entry_date, mood, feelings, created_at in rows
+    ]
+
+
+def load_contact_rows(contacts: QuerySet) -> list[ContactRow]:
+    return [
+        ContactRow(happened_at=happened_at, person_id=person_id)
+        for happened_at, person_id in contacts.order_by().values_list("happened_at", "person_id")
+    ]
+
+
+@dataclass(frozen=True)
+class Choice:
+    label: str
+    href: str
+    is_current: bool
+
+
+@dataclass(frozen=True)
+class Chart:
+    """One chart: its SVG, the same text alternative the SVG carries, and the rows of its data table."""
+
+    svg: SafeString
+    desc: str
+    rows: list[Any]
+
+
+def _query(period: Period, year: int, anchor: str) -> str:
+    return "?" + urlencode({"by": period.value, "year": year}) + "#" + anchor
+
+
+def _mood_over_time(moods: dict, period: Period, today: datetime.date) -> dict[str, Any]:
+    points = insights.mood_over_time(moods, period, today)
+    reach = {
+        Period.WEEK: f"The last {WEEKS_SHOWN} weeks at most, Monday to Sunday.",
+        Period.MONTH: f"The last {MONTHS_SHOWN} months at most.",
+        Period.YEAR: "Every year you have recorded a mood.",
+    }[period]
+    if not points:
+        return {"chart": None, "reach": reach}
+    desc = charts.mood_line_desc(points, period.value)
+    svg = charts.mood_line_chart("mood-line", points, title=f"Average mood by {period.value}", desc=desc)
+    return {"chart": Chart(svg=svg, desc=desc, rows=points), "reach": reach}
+
+
+def _pixels(moods: dict, year: int, today: datetime.date) -> Chart:
+    months = insights.year_in_pixels(moods, year, today)
+    desc = charts.pixel_desc(year, months)
+    svg = charts.pixel_grid("pixels", year, months, desc=desc)
+    # The table mirrors the grid: one row per day of the month, one column per month, the mood as a figure.
+    rows = []
+    for day_number in range(1, 32):
+        cells = []
+        for days in months:
+            pixel = days[day_number - 1] if day_number <= len(days) else None
+            if pixel is None or pixel.is_future or pixel.average is None:
+                cells.append("")
+            elif pixel.average.denominator == 1:
+                cells.append(str(pixel.mood_step))
+            else:
+                cells.append(insights.one_decimal(pixel.average))
+        rows.append({"day": day_number, "cells": cells})
+    return Chart(svg=svg, desc=desc, rows=rows)
+
+
+def _tags(rows: list[EntryRow]) -> dict[str, Any]:
+    tags, left_out = insights.mood_by_tag(rows)
+    shown = tags[:TAGS_SHOWN]
+    chart = None
+    if shown:
+        chart_rows = [
+            charts.ChartRow(
+                label=tag.name,
+                value=float(tag.average),
+                value_text=tag.average_text,
+                tooltip=f"{tag.name}: {tag.average_text} of 5 over {tag.entries} entries",
+            )
+            for tag in shown
+        ]
+        desc = "Average mood of entries with each tag, on a scale of 1 to 5: " + "; ".join(
+            f"{tag.name} {tag.average_text} ({tag.entries} entries)" for tag in shown
+        )
+        svg = charts.mood_dot_chart("tag-moods", chart_rows, title="Mood by tag", desc=desc)
+        chart = Chart(svg=svg, desc=desc, rows=tags)
+    return {
+        "chart": chart,
+        "left_out": left_out + max(0, len(tags) - TAGS_SHOWN),
+        "min_entries": MIN_ENTRIES_PER_TAG,
+        "shown_at_most": TAGS_SHOWN,
+    }
+
+
+def _feelings(rows: list[EntryRow]) -> dict[str, Any]:
+    counts = insights.feeling_counts(rows)
+    if not counts:
+        return {"chart": None}
+    shown = counts[:FEELINGS_SHOWN]
+    chart_rows = [
+        charts.ChartRow(
+            label=word,
+            value=count,
+            value_text=str(count),
+            tooltip=f"{word}: {count} {'entry' if count == 1 else 'entries'}",
+        )
+        for word, count in shown
+    ]
+    desc = "How many entries name each feeling: " + "; ".join(f"{word} {count}" for word, count in shown)
+    svg = charts.count_bar_chart("feelings", chart_rows, title="Feeling words", desc=desc)
+    return {"chart": Chart(svg=svg, desc=desc, rows=counts), "shown_at_most": FEELINGS_SHOWN}
+
+
+def _hours(rows: list[EntryRow], zone: Any) -> dict[str, Any]:
+    if not rows:
+        return {"chart": None}
+    hours = insights.writing_hours(rows, zone)
+    parts = insights.parts_of_day(hours)
+    desc = "When in the day you begin entries, in your time zone: " + "; ".join(
+        f"{name.lower()} ({span}) {count}" for name, span, count in parts
+    )
+    svg = charts.column_chart("hours", charts.hour_columns(hours), title="When you write", desc=desc)
+    table = [{"hour": f"{hour:02d}:00 to {hour:02d}:59", "count": count} for hour, count in enumerate(hours)]
+    return {"chart": Chart(svg=svg, desc=desc, rows=table), "parts": parts}
+
+
+def _with_people(moods: dict, contact_rows: list[ContactRow], zone: Any) -> dict[str, Any]:
+    result = insights.with_people(moods, insights.contact_days(contact_rows, zone))
+
+    def chart_for(comparison: insights.Comparison, chart_id: str, title: str, labels: tuple[str, str]) -> Chart | None:
+        if not comparison.has_enough_days:
+            return None
+        groups = (comparison.with_people, comparison.without_people)
+        chart_rows = [
+            charts.ChartRow(
+                label=label,
+                value=float(group.average),
+                value_text=group.average_text,
+                tooltip=f"{label}: {group.average_text} of 5 over {group.days} days",
+            )
+            for label, group in zip(labels, groups, strict=True)
+        ]
+        desc = "; ".join(
+            f"{label}: {group.average_text} over {group.days} days" for label, group in zip(labels, groups, strict=True)
+        )
+        svg = charts.mood_dot_chart(chart_id, chart_rows, title=title, desc=desc)
+        return Chart(svg=svg, desc=desc, rows=chart_rows)
+
+    return {
+        "result": result,
+        "min_days": MIN_DAYS_EACH_SIDE,
+        "same_day_chart": chart_for(
+            result.same_day, "with-people", "Mood on days with and without people", ("With people", "On your own")
+        ),
+        "day_after_chart": chart_for(
+            result.day_after,
+            "day-after",
+            "Mood on the day after",
+            ("After a day with people", "After a day on your own"),
+        ),
+    }
+
+
+def _reached(contact_rows: list[ContactRow], zone: Any, today: datetime.date) -> dict[str, Any]:
+    months = insights.people_reached_by_month(contact_rows, zone, today)
+    total_people = insights.people_reached_since(contact_rows, zone, months[0].start)
+    desc = f"People you logged a contact with, per month, from {months[0].label} to {months[-1].label}: " + "; ".join(
+        f"{month.label} {month.people}" for month in months
+    )
+    svg = charts.column_chart("reached", charts.reached_columns(months), title="People reached", desc=desc)
+    return {"chart": Chart(svg=svg, desc=desc, rows=months), "total_people": total_people}
+
+
+def insights_chart_context(
+    entries: QuerySet,
+    writer: User,
+    contacts: QuerySet | None = None,
+    *,
+    period: Period = Period.MONTH,
+    year: int | None = None,
+    today: datetime.date | None = None,
+) -> dict[str, Any]:
+    """Everything templates/journal/_insights_charts.html shows, under the key "insights"."""
+    zone = writer.zone
+    today = today or writer.local_today()
+    rows = load_entry_rows(entries)
+    moods = insights.day_moods(rows)
+    years = insights.years_with_moods(moods, today)
+    if year not in years:
+        year = today.year
+    context: dict[str, Any] = {
+        "has_entries": bool(rows),
+        "has_moods": bool(moods),
+        "period": period.value,
+        "period_choices": [
+            Choice(label=f"By {choice.value}", href=_query(choice, year, "mood-over-time"), is_current=choice is period)
+            for choice in Period
+        ],
+        "mood_over_time": _mood_over_time(moods, period, today),
+        "year": year,
+        "year_choices": [
+            Choice(label=str(choice), href=_query(period, choice, "year-in-pixels"), is_current=choice == year)
+            for choice in years
+        ],
+        "pixels": _pixels(moods, year, today),
+        "month_names": MONTH_NAMES,
+        "legend": [
+            {"step": step, "word": MOOD_WORDS[step], "swatch": charts.mood_swatch(step)} for step in range(5, 0, -1)
+        ],
+        "empty_swatch": charts.empty_swatch(),
+        "tags": _tags(rows),
+        "feelings": _feelings(rows),
+        "hours": _hours(rows, zone),
+        "time_zone": writer.time_zone,
+        "shows_people": contacts is not None,
+    }
+    if contacts is not None:
+        contact_rows = load_contact_rows(contacts)
+        context["with_people"] = _with_people(moods, contact_rows, zone)
+        context["reached"] = _reached(contact_rows, zone, today)
+    return {"insights": context}
