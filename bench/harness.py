@@ -696,6 +696,7 @@ class BenchContext:
         self._server: Server | None = None
         self._servers: list[Server] = []
         self._processes: list[subprocess.Popen] = []
+        self._log_paths: dict[int, Path] = {}
         self._password_hashes: dict[str, str] = {}
         self._writer_count = 0
         redis_location = self.redis_url.split("://", 1)[1]
@@ -842,12 +843,19 @@ class BenchContext:
     def spawn(self, args: list[str], *, extra_env: dict[str, str] | None = None, log_name: str) -> subprocess.Popen:
         """A helper process (a Celery worker, an SMTP sink ...) with the bench environment; ended by `close()`."""
         LOG_DIR.mkdir(parents=True, exist_ok=True)
-        with (LOG_DIR / f"{log_name}.log").open("wb") as log:
+        # The harness's pid keeps logs of runs by several people on one machine apart.
+        log_path = LOG_DIR / f"{log_name}-{os.getpid()}.log"
+        with log_path.open("wb") as log:
             process = subprocess.Popen(
                 args, cwd=ROOT, env={**self.env, **(extra_env or {})}, stdout=log, stderr=subprocess.STDOUT
             )
         self._processes.append(process)
+        self._log_paths[process.pid] = log_path
         return process
+
+    def log_path(self, process: subprocess.Popen) -> Path:
+        """Where a process started with `spawn` (or `celery_worker`) writes its output."""
+        return self._log_paths[process.pid]
 
     def celery_worker(self, *, concurrency: int = 1, extra_args: list[str] | None = None) -> subprocess.Popen:
         """A real Celery worker on the bench Redis and database (prefork, late acks as configured)."""
