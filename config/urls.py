@@ -22,3 +22,6 @@ if settings.BENCH_FLOOR:
     from bench.floor import floor_view
 
     urlpatterns.append(path("bench/floor/", floor_view, name="bench_floor"))
+
+# A body over DATA_UPLOAD_MAX_MEMORY_SIZE gets a friendly page that says the writing is still in the browser.
+handler400 = "journal.errors.bad_request"

@@ -2,8 +2,10 @@
 
 from celery import shared_task
 
+from journal import services
+
 
 @shared_task
 def empty_trash() -> int:
-    """Delete entries that have been in Trash for more than 30 days (filled in by the Journal work)."""
-    return 0
+    """Delete entries that have been in Trash for more than 30 days."""
+    return services.trash_empty()
