@@ -122,21 +122,25 @@ class WriterCipher:
     data_key: bytes
 
     def seal(self, plaintext: str, *, field: str) -> bytes:
-        nonce = os.urandom(NONCE_BYTES)
-        sealed = AESGCM(self.data_key).encrypt(nonce, plaintext.encode(), self._aad(field))
-        return FORMAT_VERSION + nonce + sealed
+        return self.seal_bytes(plaintext.encode(), field=field)
 
     def open(self, sealed: bytes | memoryview | None, *, field: str) -> str:
         if not sealed:
             return ""
+        return self.open_bytes(sealed, field=field).decode()
+
+    def seal_bytes(self, plaintext: bytes, *, field: str) -> bytes:
+        nonce = os.urandom(NONCE_BYTES)
+        return FORMAT_VERSION + nonce + AESGCM(self.data_key).encrypt(nonce, plaintext, self._aad(field))
+
+    def open_bytes(self, sealed: bytes | memoryview, *, field: str) -> bytes:
         sealed = bytes(sealed)
         if sealed[:1] != FORMAT_VERSION:
             raise DecryptionError(f"Unknown ciphertext format in {field}.")
         try:
-            plain = AESGCM(self.data_key).decrypt(sealed[1:13], sealed[13:], self._aad(field))
+            return AESGCM(self.data_key).decrypt(sealed[1:13], sealed[13:], self._aad(field))
         except InvalidTag as error:
             raise DecryptionError(f"{field} did not decrypt for this writer.") from error
-        return plain.decode()
 
     def search_tokens(self, text: str) -> set[str]:
         """Blind-index tokens for every distinct word in `text`."""
