@@ -6,3 +6,9 @@ class NudgesConfig(AppConfig):
 
     name = "connections.nudges"
     label = "nudges"
+    verbose_name = "Reminders"
+
+    def ready(self) -> None:
+        from connections.nudges import signals
+
+        signals.connect()

@@ -1,0 +1,90 @@
+"""The reminder email: a template triplet rendered with first names, how long it has been, and signed links.
+
+Nothing else about a person reaches an email: no notes, no journal text, no reason drawn from entries.
+"""
+
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from connections.nudges.tokens import Purpose, make_token
+from connections.rhythm import RhythmState, days_in_words
+
+TEMPLATE_DIR = "nudges/email/nudge"
+MAX_PEOPLE_PER_EMAIL = 3
+
+
+@dataclass(frozen=True)
+class NamedPerson:
+    person_id: int
+    first_name: str
+    state: RhythmState
+
+    @property
+    def how_long(self) -> str:
+        return days_in_words(self.state.days_quiet)
+
+
+def site_domain() -> str:
+    """The host of SITE_URL: the right-hand side of Message-IDs and calendar UIDs."""
+    return urlsplit(settings.SITE_URL).hostname or "held.localhost"
+
+
+def absolute(path: str) -> str:
+    return f"{settings.SITE_URL}{path}"
+
+
+def action_url(purpose: Purpose, *, nudge_id: int, person_id: int | None = None) -> str:
+    token = make_token(purpose, nudge_id=nudge_id, person_id=person_id)
+    return absolute(reverse(f"nudges:{purpose.value}", kwargs={"token": token}))
+
+
+def names_in_words(names: list[str]) -> str:
+    """'Sam', 'Sam and Priya', 'Sam, Priya and Alex'."""
+    if len(names) <= 1:
+        return "".join(names)
+    return f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def nudge_message(
+    *, nudge_id: int, message_id: str, to: str, greeting_name: str, people: list[NamedPerson]
+) -> EmailMultiAlternatives:
+    """The email for one delivery. Links are made fresh on each attempt; they all carry the delivery's id."""
+    unsubscribe_url = action_url(Purpose.UNSUBSCRIBE, nudge_id=nudge_id)
+    context = {
+        "greeting_name": greeting_name,
+        "names": names_in_words([person.first_name for person in people]),
+        "people": [
+            {
+                "first_name": person.first_name,
+                "how_long": person.how_long,
+                "never_contacted": person.state.never_contacted,
+                "reached_out_url": action_url(Purpose.REACHED_OUT, nudge_id=nudge_id, person_id=person.person_id),
+                "snooze_url": action_url(Purpose.SNOOZE, nudge_id=nudge_id, person_id=person.person_id),
+            }
+            for person in people
+        ],
+        "pause_url": action_url(Purpose.PAUSE, nudge_id=nudge_id),
+        "unsubscribe_url": unsubscribe_url,
+        "settings_url": absolute(reverse("settings")) + "#reminders",
+    }
+    subject = " ".join(render_to_string(f"{TEMPLATE_DIR}/subject.txt", context).split())
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string(f"{TEMPLATE_DIR}/body.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[to],
+        headers={
+            # RFC 8058: a mail client may unsubscribe with one POST to this address, without a browser.
+            "List-Unsubscribe": f"<{unsubscribe_url}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            "Auto-Submitted": "auto-generated",
+            "Message-ID": message_id,
+        },
+    )
+    message.attach_alternative(render_to_string(f"{TEMPLATE_DIR}/body.html", context), "text/html")
+    return message

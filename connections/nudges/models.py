@@ -1,0 +1,206 @@
+"""Reminder emails: each writer's choices and schedule, every email as a delivery row, and what was clicked.
+
+The schedule lives here, not in the broker: `ReminderSettings.next_nudge_at` (UTC) is what the sweep claims,
+and a `Nudge` row is written before any email is sent, so a lost broker message delays a reminder and never
+loses it, and the unique key (writer, window_date) makes a second email for the same window impossible.
+"""
+
+from datetime import date, time
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+from connections.nudges import schedule
+from connections.nudges.emails import site_domain
+from connections.nudges.querysets import NudgeQuerySet, ReminderSettingsQuerySet
+
+# The sweep's claim query reads this partial index; the migration also stores this text as the index comment.
+DUE_INDEX_NAME = "nudge_due_idx"
+DUE_INDEX_COMMENT = (
+    "Read by connections.nudges.tasks.sweep_due_nudges (every minute): "
+    "SELECT ... WHERE next_nudge_at <= now ORDER BY next_nudge_at FOR UPDATE SKIP LOCKED."
+)
+UNFINISHED_INDEX_NAME = "nudge_unfinished_idx"
+UNFINISHED_INDEX_COMMENT = (
+    "Read by connections.nudges.tasks.sweep_due_nudges: deliveries left pending, claimed or sending, "
+    "to re-enqueue or to record as interrupted."
+)
+
+
+class OffReason(models.TextChoices):
+    NONE = "", "Turned off in Settings"
+    UNSUBSCRIBED = "unsubscribed", "Unsubscribed from an email"
+    UNDELIVERABLE = "undeliverable", "Emails could not be delivered"
+
+
+class ReminderSettings(models.Model):
+    """One writer's reminder choices (all in their local time) and the schedule derived from them."""
+
+    writer = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="reminder_settings"
+    )
+    enabled = models.BooleanField(default=True)
+    off_reason = models.CharField(max_length=16, choices=OffReason.choices, blank=True, default=OffReason.NONE)
+    turned_off_at = models.DateTimeField(null=True, blank=True)
+    window_start = models.TimeField(default=time(9, 0))
+    window_end = models.TimeField(default=time(10, 0))
+    days_of_week = models.PositiveSmallIntegerField(default=schedule.mask_from_days(schedule.ALL_DAYS))
+    quiet_start = models.TimeField(null=True, blank=True)
+    quiet_end = models.TimeField(null=True, blank=True)
+    every_days = models.PositiveSmallIntegerField(
+        default=schedule.DEFAULT_EVERY_DAYS,
+        validators=[MinValueValidator(schedule.MIN_EVERY_DAYS), MaxValueValidator(schedule.MAX_EVERY_DAYS)],
+    )
+    paused_until = models.DateField(null=True, blank=True)
+    # Failed SMTP attempts in a row; five turn reminders off (and Settings says why).
+    consecutive_failures = models.PositiveSmallIntegerField(default=0)
+    last_nudged_at = models.DateTimeField(null=True, blank=True)
+    # UTC; NULL when nothing is scheduled. Claimed by sweep_due_nudges through the partial index below.
+    next_nudge_at = models.DateTimeField(null=True, blank=True)
+    # The private calendar address; a new token makes the old address stop working.
+    feed_token = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ReminderSettingsQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "reminder settings"
+        verbose_name_plural = "reminder settings"
+        indexes = [
+            # Only writers with something scheduled are in it; see DUE_INDEX_COMMENT.
+            models.Index(fields=["next_nudge_at"], name=DUE_INDEX_NAME, condition=Q(next_nudge_at__isnull=False)),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(every_days__gte=schedule.MIN_EVERY_DAYS), name="reminders_every_days_at_least_one"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"reminder settings of account {self.writer_id}"
+
+    @property
+    def days(self) -> frozenset[int]:
+        return schedule.days_from_mask(self.days_of_week)
+
+    def plan(self, time_zone: str) -> schedule.ReminderPlan:
+        return schedule.ReminderPlan(
+            time_zone=time_zone,
+            window_start=self.window_start,
+            window_end=self.window_end,
+            days_of_week=self.days,
+            quiet_start=self.quiet_start,
+            quiet_end=self.quiet_end,
+            every_days=self.every_days,
+            paused_until=self.paused_until,
+        )
+
+    def is_paused_on(self, day: date) -> bool:
+        return self.paused_until is not None and day < self.paused_until
+
+
+class Nudge(models.Model):
+    """One reminder email: written by the sweep before it is sent, then claimed by exactly one send."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting to be sent"
+        CLAIMED = "claimed", "Being prepared"
+        SENDING = "sending", "Being handed to the mail server"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Could not be delivered"
+        # The worker stopped while the mail server had the message: it may have arrived, so it is not resent.
+        INTERRUPTED = "interrupted", "Interrupted while sending"
+        SKIPPED = "skipped", "Not sent: nobody left to name"
+
+    UNFINISHED = (Status.PENDING, Status.CLAIMED, Status.SENDING)
+
+    writer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="nudges")
+    # The writer's local date of the window it was sent in: the unique key below allows one email per window.
+    window_date = models.DateField()
+    scheduled_for = models.DateTimeField()
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField()
+    # When the send task was last put on the broker (NULL: never, e.g. the broker was down).
+    enqueued_at = models.DateTimeField(null=True, blank=True)
+    # A retry after a temporary SMTP failure may not start before this.
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sending_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # A short code such as "smtp 451" or "timeout": never the message or the address.
+    last_error = models.CharField(max_length=40, blank=True)
+
+    objects = NudgeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["writer", "window_date"], name="one_nudge_per_writer_window"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["status", "enqueued_at"],
+                name=UNFINISHED_INDEX_NAME,
+                condition=Q(status__in=["pending", "claimed", "sending"]),
+            ),
+            models.Index(fields=["writer", "-created_at"], name="nudge_writer_recent_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"nudge {self.pk}"
+
+    @property
+    def message_id(self) -> str:
+        """The same Message-ID on every attempt, so a mail server can tell a retry from a new email."""
+        return f"<nudge-{self.pk}.{self.writer_id}@{site_domain()}>"
+
+
+class NudgePerson(models.Model):
+    """Someone named in a reminder email (up to three per email)."""
+
+    nudge = models.ForeignKey(Nudge, on_delete=models.CASCADE, related_name="named")
+    person = models.ForeignKey("connections.Person", on_delete=models.SET_NULL, null=True, related_name="+")
+    position = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [models.UniqueConstraint(fields=["nudge", "position"], name="nudge_person_position_unique")]
+
+    def __str__(self) -> str:
+        return f"nudge {self.nudge_id} names person {self.person_id}"
+
+
+class NudgeAction(models.Model):
+    """A link in a reminder email that was used. Each action counts once per email (and person)."""
+
+    class Kind(models.TextChoices):
+        REACHED_OUT = "reached_out", "I reached out"
+        SNOOZED = "snoozed", "Snooze a week"
+        PAUSED = "paused", "Pause reminders for two weeks"
+        UNSUBSCRIBED = "unsubscribed", "Unsubscribe"
+
+    nudge = models.ForeignKey(Nudge, on_delete=models.CASCADE, related_name="actions")
+    person = models.ForeignKey("connections.Person", on_delete=models.SET_NULL, null=True, related_name="+")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["nudge", "person", "kind"],
+                condition=Q(person__isnull=False),
+                name="nudge_action_once_per_person",
+            ),
+            models.UniqueConstraint(
+                fields=["nudge", "kind"],
+                condition=Q(kind__in=["paused", "unsubscribed"]),
+                name="nudge_action_once_per_email",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} on nudge {self.nudge_id}"

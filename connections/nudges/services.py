@@ -1,0 +1,630 @@
+"""Writes for reminders: settings, the schedule, the sweep, sending one email, and the links in it.
+
+The database is the source of truth. The sweep claims due writers with SELECT ... FOR UPDATE SKIP LOCKED,
+writes a delivery row (unique per writer and window) and advances the schedule in one transaction, then puts
+the send on the broker after commit. The send claims its row with a conditional UPDATE that must change
+exactly one row, so however many sweeps, beats, workers or broker redeliveries there are, one email goes out.
+Log lines carry ids and outcomes only.
+"""
+
+import logging
+import secrets
+import smtplib
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from functools import partial
+
+from django.conf import settings
+from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from accounts.models import User
+from connections.models import Contact, Person
+from connections.nudges import schedule
+from connections.nudges.emails import MAX_PEOPLE_PER_EMAIL, NamedPerson, nudge_message
+from connections.nudges.models import Nudge, NudgeAction, NudgePerson, OffReason, ReminderSettings
+from connections.nudges.tokens import BadLinkError, LinkClaim, Purpose
+from connections.rhythm import RhythmState, Standing, rhythm_state_of
+
+log = logging.getLogger(__name__)
+
+SWEEP_BATCH_SIZE = 500
+# A send task may sit on the broker this long before the sweep presumes it lost and puts it there again.
+LOST_MESSAGE_AFTER = timedelta(minutes=10)
+# A delivery the broker never took (it was down) is re-enqueued by the next sweep, leaving its own sweep a moment.
+NEVER_ENQUEUED_GRACE = timedelta(seconds=30)
+# Claimed but never connected to the mail server (the worker died): safe to send again after this.
+CLAIM_STALE_AFTER = timedelta(minutes=2)
+# Handed to the mail server by a worker that never reported back: it may have arrived, so it is not resent.
+SENDING_STALE_AFTER = timedelta(minutes=10)
+MAX_ATTEMPTS = 5
+FAILURES_BEFORE_TURNING_OFF = 5
+MAX_RETRY_COUNTDOWN = 300  # seconds: never park a far-future retry on the broker
+SNOOZE_DAYS = 7
+PAUSE_DAYS = 14
+RHYTHM_FIELDS = (
+    "id",
+    "owner_id",
+    "name",
+    "ideal_every_days",
+    "too_long_after_days",
+    "last_contact_at",
+    "created_at",
+    "snoozed_until",
+    "is_paused",
+)
+
+
+def _people_with_rhythm() -> "Iterable[Person]":
+    return Person.objects.filter(Q(ideal_every_days__isnull=False) | Q(too_long_after_days__isnull=False)).filter(
+        is_paused=False
+    )
+
+
+def _first_due_on(states: Iterable[RhythmState]) -> date | None:
+    days = [state.next_due_on for state in states if state.next_due_on is not None]
+    return min(days) if days else None
+
+
+def _most_overdue_first(pair: tuple[Person, RhythmState]) -> tuple[int, int, str]:
+    person, state = pair
+    return (0 if state.standing == Standing.TOO_LONG else 1, -state.days_past_due, person.name.casefold())
+
+
+# --- settings and the schedule ----------------------------------------------------------------------
+
+
+def reminder_settings_for(user: User) -> ReminderSettings:
+    """The writer's settings, or the defaults (unsaved) until something is saved."""
+    return ReminderSettings.objects.filter(writer_id=user.pk).first() or ReminderSettings(writer=user)
+
+
+def _schedule_row(row: ReminderSettings, *, user: User, people: list[Person], now: datetime) -> None:
+    """Set row.next_nudge_at from the writer's choices, zone and circle (does not save)."""
+    if not row.enabled or not user.is_active:
+        row.next_nudge_at = None
+        return
+    states = [rhythm_state_of(person, zone=user.time_zone, now=now) for person in people]
+    row.next_nudge_at = schedule.next_nudge_at(
+        row.plan(user.time_zone), now=now, first_due_on=_first_due_on(states), last_nudged_at=row.last_nudged_at
+    )
+
+
+@transaction.atomic
+def reminders_reschedule(*, user_id: int, now: datetime | None = None) -> datetime | None:
+    """Recompute one writer's next reminder time (UTC) after their settings, zone, people or contacts changed."""
+    now = now or timezone.now()
+    user = User.objects.filter(pk=user_id).only("id", "time_zone", "is_active").first()
+    if user is None:
+        return None
+    people = list(_people_with_rhythm().filter(owner_id=user_id).only(*RHYTHM_FIELDS))
+    row = ReminderSettings.objects.select_for_update().filter(writer_id=user_id).first()
+    if row is None:
+        if not people:
+            return None  # nothing to remind about: no row until there is
+        row, _ = ReminderSettings.objects.get_or_create(writer_id=user_id)
+        row = ReminderSettings.objects.select_for_update().get(writer_id=user_id)
+    before = row.next_nudge_at
+    _schedule_row(row, user=user, people=people, now=now)
+    if row.next_nudge_at != before:
+        row.save(update_fields=["next_nudge_at", "updated_at"])
+    return row.next_nudge_at
+
+
+def reminders_reschedule_soon(*, user_id: int) -> None:
+    """Reschedule now, and once more when the surrounding transaction commits.
+
+    Now, so the change is visible at once; after commit, because a contact is logged in two steps (the
+    contact row, then the person's clock) and only the committed state is the whole story.
+    """
+    reminders_reschedule(user_id=user_id)
+    if connection.in_atomic_block:
+        transaction.on_commit(partial(_reschedule_quietly, user_id), robust=True)
+
+
+def _reschedule_quietly(user_id: int) -> None:
+    try:
+        reminders_reschedule(user_id=user_id)
+    except Exception:
+        # The sweep re-reads the circle when a writer is due, so a missed reschedule only delays.
+        log.exception("reminders: reschedule failed for account %s", user_id)
+
+
+@transaction.atomic
+def reminder_settings_save(*, user: User, row: ReminderSettings, now: datetime | None = None) -> ReminderSettings:
+    """Save the writer's choices from Settings. Turning reminders on clears why they were off."""
+    now = now or timezone.now()
+    row.writer = user
+    if row.enabled:
+        row.off_reason = OffReason.NONE
+        row.turned_off_at = None
+        row.consecutive_failures = 0
+    elif not row.turned_off_at:
+        row.turned_off_at = now
+    row.save()
+    reminders_reschedule(user_id=user.pk, now=now)
+    row.refresh_from_db()
+    log.info("reminder settings of account %s saved (enabled=%s)", user.pk, row.enabled)
+    return row
+
+
+def _turn_off(*, user_id: int, reason: str, now: datetime) -> None:
+    ReminderSettings.objects.filter(writer_id=user_id).update(
+        enabled=False, off_reason=reason, turned_off_at=now, next_nudge_at=None, updated_at=now
+    )
+    # Emails not yet sent would arrive after the writer said stop.
+    Nudge.objects.filter(writer_id=user_id, status=Nudge.Status.PENDING).update(
+        status=Nudge.Status.SKIPPED, finished_at=now
+    )
+
+
+# --- the sweep ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class SweepReport:
+    claimed: int = 0
+    created: list[int] = field(default_factory=list)
+    requeued: int = 0
+    interrupted: int = 0
+
+
+def nudges_sweep(*, now: datetime | None = None, batch_size: int = SWEEP_BATCH_SIZE) -> SweepReport:
+    """Claim every writer whose reminder is due, write their deliveries, and put the sends on the broker.
+
+    Safe to run from several beats or workers at once: each batch is claimed with SKIP LOCKED, so two sweeps
+    never hold the same writer, and a delivery's unique (writer, window_date) refuses a second email anyway.
+    """
+    now = now or timezone.now()
+    report = SweepReport()
+    _recover_unfinished(now=now, report=report)
+    while True:
+        with transaction.atomic():
+            batch = _claim_due(now=now, batch_size=batch_size)
+            if batch:
+                created = _write_deliveries(batch, now=now)
+                report.claimed += len(batch)
+                report.created += created
+                if created:
+                    transaction.on_commit(partial(nudges_enqueue, created, now=now), robust=True)
+        if len(batch) < batch_size:
+            break
+    if report.claimed or report.requeued or report.interrupted:
+        log.info(
+            "nudge sweep: claimed=%s created=%s requeued=%s interrupted=%s",
+            report.claimed,
+            len(report.created),
+            report.requeued,
+            report.interrupted,
+        )
+    return report
+
+
+def _claim_due(*, now: datetime, batch_size: int) -> list[ReminderSettings]:
+    return list(
+        ReminderSettings.objects.due(now)
+        .select_for_update(skip_locked=True, of=("self",))
+        .select_related("writer")
+        .only(
+            "writer_id",
+            "enabled",
+            "window_start",
+            "window_end",
+            "days_of_week",
+            "quiet_start",
+            "quiet_end",
+            "every_days",
+            "paused_until",
+            "last_nudged_at",
+            "next_nudge_at",
+            "writer__time_zone",
+            "writer__is_active",
+        )[:batch_size]
+    )
+
+
+def _write_deliveries(batch: list[ReminderSettings], *, now: datetime) -> list[int]:
+    """Decide whom to name for each claimed writer, write the deliveries, advance every schedule."""
+    people_of: dict[int, list[Person]] = defaultdict(list)
+    for person in _people_with_rhythm().filter(owner_id__in=[row.writer_id for row in batch]).only(*RHYTHM_FIELDS):
+        people_of[person.owner_id].append(person)
+
+    planned: dict[int, tuple[date, list[Person]]] = {}
+    for row in batch:
+        user = row.writer
+        if not row.enabled or not user.is_active:
+            row.next_nudge_at = None
+            continue
+        zone = user.time_zone
+        pairs = [(person, rhythm_state_of(person, zone=zone, now=now)) for person in people_of[row.writer_id]]
+        due = sorted((pair for pair in pairs if pair[1].is_due), key=_most_overdue_first)
+        plan = row.plan(zone)
+        first_due_on = _first_due_on(state for _, state in pairs)
+        allowed = schedule.is_allowed_now(plan, now=now, first_due_on=first_due_on, last_nudged_at=row.last_nudged_at)
+        if due and allowed:
+            planned[row.writer_id] = (now.astimezone(user.zone).date(), [person for person, _ in due])
+            row.last_nudged_at = now
+        # Late (the window passed while no sweep ran) or not due after all: the next allowed moment, not now.
+        row.next_nudge_at = schedule.next_nudge_at(
+            plan, now=now, first_due_on=first_due_on, last_nudged_at=row.last_nudged_at
+        )
+        if row.next_nudge_at is not None and row.next_nudge_at <= now:
+            # Not expected (a cap is at least a day), but a writer must never be claimed every minute.
+            row.next_nudge_at = now + timedelta(hours=1)
+
+    created = _insert_deliveries(planned, now=now)
+    NudgePerson.objects.bulk_create(
+        NudgePerson(nudge_id=nudge_id, person_id=person.pk, position=position)
+        for nudge_id, writer_id in created
+        for position, person in enumerate(planned[writer_id][1][:MAX_PEOPLE_PER_EMAIL])
+    )
+    ReminderSettings.objects.bulk_update(batch, ["next_nudge_at", "last_nudged_at"])
+    return [nudge_id for nudge_id, _ in created]
+
+
+def _insert_deliveries(planned: dict[int, tuple[date, list[Person]]], *, now: datetime) -> list[tuple[int, int]]:
+    """INSERT ... ON CONFLICT DO NOTHING RETURNING: a writer who already has this window's email gets none."""
+    if not planned:
+        return []
+    ops = connection.ops
+    table = Nudge._meta.db_table
+    rows = []
+    params: list[object] = []
+    for writer_id, (window_date, _) in planned.items():
+        rows.append("(%s, %s, %s, %s, 0, %s, '')")
+        params += [
+            writer_id,
+            ops.adapt_datefield_value(window_date),
+            ops.adapt_datetimefield_value(now),
+            Nudge.Status.PENDING.value,
+            ops.adapt_datetimefield_value(now),
+        ]
+    sql = (
+        f"INSERT INTO {table} (writer_id, window_date, scheduled_for, status, attempts, created_at, last_error) "  # noqa: S608
+        f"VALUES {', '.join(rows)} ON CONFLICT (writer_id, window_date) DO NOTHING RETURNING id, writer_id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [(int(nudge_id), int(writer_id)) for nudge_id, writer_id in cursor.fetchall()]
+
+
+def _recover_unfinished(*, now: datetime, report: SweepReport) -> None:
+    """Deliveries a lost message or a dead worker left behind: send again when safe, otherwise record it."""
+    report.interrupted = Nudge.objects.sending_since_before(now - SENDING_STALE_AFTER).update(
+        status=Nudge.Status.INTERRUPTED, finished_at=now, last_error="worker stopped while sending"
+    )
+    Nudge.objects.claimed_before(now - CLAIM_STALE_AFTER).update(
+        status=Nudge.Status.PENDING, enqueued_at=None, next_attempt_at=None, last_error="worker stopped before sending"
+    )
+    waiting = list(
+        Nudge.objects.waiting_for_the_broker(now, lost_after=LOST_MESSAGE_AFTER, grace=NEVER_ENQUEUED_GRACE)
+        .order_by("id")
+        .values_list("id", flat=True)[:10_000]
+    )
+    if waiting:
+        report.requeued = nudges_enqueue(waiting, now=now)
+
+
+def nudges_enqueue(nudge_ids: list[int], *, now: datetime | None = None) -> int:
+    """Put send tasks on the broker. A broker that is down is logged, not raised: the next sweep retries."""
+    from connections.nudges.tasks import send_nudge
+
+    now = now or timezone.now()
+    published: list[int] = []
+    try:
+        for nudge_id in nudge_ids:
+            send_nudge.apply_async((nudge_id,), retry=False)
+            published.append(nudge_id)
+    except Exception as error:
+        log.warning(
+            "nudges: broker unavailable (%s); %s of %s sends wait for the next sweep",
+            type(error).__name__,
+            len(nudge_ids) - len(published),
+            len(nudge_ids),
+        )
+    if published:
+        stamp = max(now, timezone.now())
+        for start in range(0, len(published), 1000):
+            Nudge.objects.filter(pk__in=published[start : start + 1000], status=Nudge.Status.PENDING).update(
+                enqueued_at=stamp
+            )
+    return len(published)
+
+
+# --- sending one email ------------------------------------------------------------------------------
+
+
+class _MailerCache:
+    """One mailer per worker process, kept open between emails, reopened when the settings or server change."""
+
+    def __init__(self) -> None:
+        self.key: str | None = None
+        self.mailer: BaseEmailBackend | None = None
+
+    def get(self) -> BaseEmailBackend:
+        key = repr(settings.MAILERS.get("default"))
+        if key != self.key:
+            self.forget()
+            self.key = key
+        elif self.mailer is not None and not self._still_connected():
+            self.forget()
+        if self.mailer is None:
+            self.mailer = mail.mailers.default
+        return self.mailer
+
+    def _still_connected(self) -> bool:
+        smtp = getattr(self.mailer, "connection", None)
+        if smtp is None:
+            return True  # not connected yet (or not an SMTP mailer): open() does what is needed
+        try:
+            return smtp.noop()[0] == 250
+        except (OSError, smtplib.SMTPException):
+            return False
+
+    def forget(self) -> None:
+        if self.mailer is not None:
+            try:
+                self.mailer.close()
+            except Exception:  # a broken connection is being thrown away anyway
+                log.debug("nudges: closing a broken mail connection failed", exc_info=True)
+        self.mailer = None
+
+
+_mailers = _MailerCache()
+
+
+def _smtp_code(error: BaseException) -> int | None:
+    if isinstance(error, smtplib.SMTPResponseException):
+        return error.smtp_code
+    if isinstance(error, smtplib.SMTPRecipientsRefused) and error.recipients:
+        return next(iter(error.recipients.values()))[0]
+    return None
+
+
+def _is_temporary(error: BaseException) -> bool:
+    """4xx, timeouts and dropped connections are worth another try; 5xx and anything else are not."""
+    code = _smtp_code(error)
+    if code is not None:
+        return 400 <= code < 500
+    return isinstance(error, OSError | smtplib.SMTPServerDisconnected)
+
+
+def _error_code(error: BaseException) -> str:
+    code = _smtp_code(error)
+    if code is not None:
+        return f"smtp {code}"
+    if isinstance(error, TimeoutError):
+        return "timeout"
+    return type(error).__name__[:40]
+
+
+def retry_countdown(attempt: int) -> int:
+    """Seconds before the next try: base, 2x, 4x... capped at a few minutes."""
+    base = getattr(settings, "NUDGE_RETRY_BASE_SECONDS", 30)
+    return int(min(base * 2 ** max(attempt - 1, 0), MAX_RETRY_COUNTDOWN))
+
+
+def _people_for_email(nudge: Nudge, *, now: datetime) -> list[NamedPerson]:
+    """Whom this email names, re-checked at send time: someone reached since the sweep is left out."""
+    zone = nudge.writer.time_zone
+    named = NudgePerson.objects.filter(nudge=nudge, person__isnull=False).select_related("person")
+    people = []
+    for row in named:
+        person = row.person
+        state = rhythm_state_of(person, zone=zone, now=now)
+        if state.is_due:
+            people.append(NamedPerson(person_id=person.pk, first_name=person.first_name, state=state))
+    return people[:MAX_PEOPLE_PER_EMAIL]
+
+
+def nudge_send(*, nudge_id: int) -> str:
+    """Send one delivery if this call can claim it; returns the outcome ("sent", "retry", "failed", ...)."""
+    now = timezone.now()
+    claimed = (
+        Nudge.objects.filter(pk=nudge_id, status=Nudge.Status.PENDING)
+        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now + timedelta(seconds=5)))
+        .update(status=Nudge.Status.CLAIMED, attempts=F("attempts") + 1, claimed_at=now)
+    )
+    if claimed != 1:
+        return "not-claimed"  # sent already, another worker has it, or a retry that is not due yet
+    nudge = Nudge.objects.select_related("writer").get(pk=nudge_id)
+    attempt = nudge.attempts
+    this_attempt = Nudge.objects.filter(pk=nudge_id, attempts=attempt)
+    people = _people_for_email(nudge, now=now)
+    if not people or not nudge.writer.is_active:
+        this_attempt.filter(status=Nudge.Status.CLAIMED).update(status=Nudge.Status.SKIPPED, finished_at=now)
+        log.info("nudge %s skipped: nobody left to name", nudge_id)
+        return "skipped"
+    message = nudge_message(
+        nudge_id=nudge.pk,
+        message_id=nudge.message_id,
+        to=nudge.writer.email,
+        greeting_name=nudge.writer.display_name,
+        people=people,
+    )
+    try:
+        mailer = _mailers.get()
+        mailer.open()  # connect, greet, TLS, log in: nothing of the message has left yet
+    except Exception as error:
+        _mailers.forget()
+        return _attempt_failed(nudge, attempt, error)
+    # From here the mail server may receive the message: if this worker dies now, it is not sent again.
+    if this_attempt.filter(status=Nudge.Status.CLAIMED).update(status=Nudge.Status.SENDING, sending_at=now) != 1:
+        return "taken-over"
+    try:
+        mailer.send_messages([message])
+    except Exception as error:
+        _mailers.forget()
+        return _attempt_failed(nudge, attempt, error)
+    this_attempt.filter(status=Nudge.Status.SENDING).update(
+        status=Nudge.Status.SENT, finished_at=timezone.now(), last_error=""
+    )
+    ReminderSettings.objects.filter(writer_id=nudge.writer_id, consecutive_failures__gt=0).update(
+        consecutive_failures=0
+    )
+    log.info("nudge %s sent to account %s (attempt %s)", nudge_id, nudge.writer_id, attempt)
+    return "sent"
+
+
+def _attempt_failed(nudge: Nudge, attempt: int, error: BaseException) -> str:
+    now = timezone.now()
+    code = _error_code(error)
+    this_attempt = Nudge.objects.filter(
+        pk=nudge.pk, attempts=attempt, status__in=[Nudge.Status.CLAIMED, Nudge.Status.SENDING]
+    )
+    ReminderSettings.objects.filter(writer_id=nudge.writer_id).update(
+        consecutive_failures=F("consecutive_failures") + 1
+    )
+    failures = (
+        ReminderSettings.objects.filter(writer_id=nudge.writer_id)
+        .values_list("consecutive_failures", flat=True)
+        .first()
+    ) or 0
+    if failures >= FAILURES_BEFORE_TURNING_OFF:
+        this_attempt.update(status=Nudge.Status.FAILED, finished_at=now, last_error=code)
+        _turn_off(user_id=nudge.writer_id, reason=OffReason.UNDELIVERABLE, now=now)
+        log.warning("nudge %s failed (%s); reminders of account %s turned off", nudge.pk, code, nudge.writer_id)
+        return "failed"
+    if _is_temporary(error) and attempt < MAX_ATTEMPTS:
+        countdown = retry_countdown(attempt)
+        this_attempt.update(
+            status=Nudge.Status.PENDING,
+            next_attempt_at=now + timedelta(seconds=countdown),
+            enqueued_at=now,
+            last_error=code,
+        )
+        log.info("nudge %s: %s on attempt %s, retrying in %ss", nudge.pk, code, attempt, countdown)
+        _enqueue_retry(nudge.pk, countdown)
+        return "retry"
+    this_attempt.update(status=Nudge.Status.FAILED, finished_at=now, last_error=code)
+    log.warning("nudge %s failed (%s) on attempt %s", nudge.pk, code, attempt)
+    return "failed"
+
+
+def _enqueue_retry(nudge_id: int, countdown: int) -> None:
+    from connections.nudges.tasks import send_nudge
+
+    try:
+        send_nudge.apply_async((nudge_id,), countdown=countdown, retry=False)
+    except Exception:
+        # The row is pending with its retry time: the sweep puts it back on the broker.
+        log.warning("nudges: broker unavailable for the retry of nudge %s", nudge_id)
+        Nudge.objects.filter(pk=nudge_id, status=Nudge.Status.PENDING).update(enqueued_at=None)
+
+
+# --- the links in an email ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LinkTarget:
+    """What a link in an email is about, for its confirmation page."""
+
+    nudge: Nudge
+    person: Person | None
+
+    @property
+    def first_name(self) -> str:
+        return self.person.first_name if self.person else ""
+
+
+def link_target(claim: LinkClaim) -> LinkTarget:
+    """The delivery (and person) a valid token names; BadLinkError when they are gone or do not belong together."""
+    nudge = Nudge.objects.select_related("writer").filter(pk=claim.nudge_id).first()
+    if nudge is None:
+        raise BadLinkError()
+    person = None
+    if claim.person_id is not None:
+        named = NudgePerson.objects.filter(nudge=nudge).values("person")
+        person = Person.objects.filter(pk=claim.person_id, owner_id=nudge.writer_id, pk__in=named).first()
+        if person is None:
+            raise BadLinkError()
+    return LinkTarget(nudge=nudge, person=person)
+
+
+def _record_action(target: LinkTarget, kind: str, now: datetime) -> bool:
+    """True the first time; False when this email's link was already used for this (a second click)."""
+    try:
+        with transaction.atomic():
+            NudgeAction.objects.create(nudge=target.nudge, person=target.person, kind=kind, created_at=now)
+    except IntegrityError:
+        return False
+    return True
+
+
+@transaction.atomic
+def nudge_link_use(*, purpose: Purpose, target: LinkTarget, now: datetime | None = None) -> bool:
+    """Do what a link says. Returns False when it had been done already from this email (nothing changes)."""
+    from connections.services import contact_log, person_snooze
+
+    now = now or timezone.now()
+    writer = target.nudge.writer
+    if purpose is Purpose.REACHED_OUT:
+        if not _record_action(target, NudgeAction.Kind.REACHED_OUT, now):
+            return False
+        contact_log(user=writer, person=target.person, outcome=Contact.Outcome.ATTEMPT, channel=Contact.Channel.OTHER)
+    elif purpose is Purpose.SNOOZE:
+        if not _record_action(target, NudgeAction.Kind.SNOOZED, now):
+            return False
+        person_snooze(user=writer, person=target.person, days=SNOOZE_DAYS)
+    elif purpose is Purpose.PAUSE:
+        if not _record_action(target, NudgeAction.Kind.PAUSED, now):
+            return False
+        row = ReminderSettings.objects.select_for_update().get(writer_id=writer.pk)
+        row.paused_until = max(row.paused_until or date.min, writer.local_today() + timedelta(days=PAUSE_DAYS))
+        row.save(update_fields=["paused_until", "updated_at"])
+        Nudge.objects.filter(writer_id=writer.pk, status=Nudge.Status.PENDING).update(
+            status=Nudge.Status.SKIPPED, finished_at=now
+        )
+        reminders_reschedule(user_id=writer.pk, now=now)
+    elif purpose is Purpose.UNSUBSCRIBE:
+        first_time = _record_action(target, NudgeAction.Kind.UNSUBSCRIBED, now)
+        _turn_off(user_id=writer.pk, reason=OffReason.UNSUBSCRIBED, now=now)
+        return first_time
+    log.info("nudge %s: link %s used", target.nudge.pk, purpose.value)
+    return True
+
+
+# --- the calendar feed ------------------------------------------------------------------------------
+
+
+def feed_token_regenerate(*, user: User) -> str:
+    """A new private calendar address; the old one stops working at once."""
+    token = secrets.token_urlsafe(24)
+    row, _ = ReminderSettings.objects.get_or_create(writer_id=user.pk)
+    row.feed_token = token
+    row.save(update_fields=["feed_token", "updated_at"])
+    log.info("calendar address of account %s made", user.pk)
+    return token
+
+
+def feed_turn_off(*, user: User) -> None:
+    ReminderSettings.objects.filter(writer_id=user.pk).update(feed_token=None, updated_at=timezone.now())
+
+
+@dataclass(frozen=True)
+class UpcomingReachOut:
+    person_id: int
+    first_name: str
+    day: date
+    state: RhythmState
+
+
+def upcoming_reach_outs(*, user: User, now: datetime | None = None) -> list[UpcomingReachOut]:
+    """Each person with a rhythm, on the local day they are next due (today when already due)."""
+    now = now or timezone.now()
+    today = user.local_today()
+    upcoming = []
+    for person in _people_with_rhythm().filter(owner_id=user.pk).only(*RHYTHM_FIELDS):
+        state = rhythm_state_of(person, zone=user.time_zone, now=now)
+        if state.next_due_on is not None:
+            upcoming.append(UpcomingReachOut(person.pk, person.first_name, max(state.next_due_on, today), state))
+    return sorted(upcoming, key=lambda item: (item.day, item.first_name.casefold()))
+
+
+def delivery_history(*, user: User, limit: int = 10) -> list[Nudge]:
+    return list(Nudge.objects.for_writer(user).prefetch_related("named__person", "actions__person")[:limit])
