@@ -1,4 +1,4 @@
-"""Helpers for the reminder tests: circles that are due, a worker we can kill, a Redis we can stop, SMTP that misbehaves."""
+"""Helpers for reminder tests: due circles, a worker we can kill, a Redis we can stop, SMTP that misbehaves."""
 
 import asyncio
 import os

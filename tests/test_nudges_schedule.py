@@ -9,8 +9,8 @@ import time_machine
 from connections.nudges.models import Nudge, ReminderSettings
 from connections.nudges.schedule import ALL_DAYS, ReminderPlan, allowed_minutes, next_nudge_at
 from connections.nudges.services import nudges_sweep, reminders_reschedule
-from tests.nudges_fixtures import make_person
 from tests.factories import UserFactory
+from tests.nudges_fixtures import make_person
 
 NEW_YORK = ZoneInfo("America/New_York")
 LONDON = ZoneInfo("Europe/London")
