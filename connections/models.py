@@ -3,11 +3,17 @@
 Private notes about a person are sealed with the writer's data key, like journal text.
 """
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 
 from accounts.crypto import WriterCipher
 from accounts.timezones import validate_time_zone
+from connections.querysets import ContactQuerySet, PersonQuerySet
+from connections.rhythm import MAX_RHYTHM_DAYS, MIN_RHYTHM_DAYS, RhythmState, rhythm_state_of
 
 
 class Relationship(models.TextChoices):
@@ -54,10 +60,31 @@ class Person(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = PersonQuerySet.as_manager()
+
     class Meta:
         verbose_name_plural = "people"
         ordering = ["name"]
         indexes = [models.Index(fields=["owner", "name"], name="person_owner_name_idx")]
+        # The forms say all this in words; the database refuses it too, so no other path can store it.
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ideal_every_days__isnull=True)
+                | Q(ideal_every_days__gte=MIN_RHYTHM_DAYS, ideal_every_days__lte=MAX_RHYTHM_DAYS),
+                name="person_ideal_every_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(too_long_after_days__isnull=True)
+                | Q(too_long_after_days__gte=MIN_RHYTHM_DAYS, too_long_after_days__lte=MAX_RHYTHM_DAYS),
+                name="person_too_long_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(ideal_every_days__isnull=True)
+                | Q(too_long_after_days__isnull=True)
+                | Q(too_long_after_days__gte=models.F("ideal_every_days")),
+                name="person_too_long_not_before_ideal",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"person {self.pk}"
@@ -69,6 +96,13 @@ class Person(models.Model):
     @property
     def first_name(self) -> str:
         return self.name.split()[0] if self.name.split() else self.name
+
+    @property
+    def has_rhythm(self) -> bool:
+        return bool(self.ideal_every_days or self.too_long_after_days)
+
+    def rhythm(self, *, zone: ZoneInfo | str, now: datetime) -> RhythmState:
+        return rhythm_state_of(self, zone=zone, now=now)
 
     def notes(self, cipher: WriterCipher) -> str:
         return cipher.open(self.notes_sealed, field="person.notes")
@@ -100,6 +134,8 @@ class Contact(models.Model):
     note_sealed = models.BinaryField(default=b"")
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = ContactQuerySet.as_manager()
+
     class Meta:
         ordering = ["-happened_at"]
         indexes = [
@@ -115,3 +151,59 @@ class Contact(models.Model):
 
     def seal_note(self, cipher: WriterCipher, note: str) -> None:
         self.note_sealed = cipher.seal(note, field="contact.note") if note else b""
+
+
+class SafetyPlan(models.Model):
+    """The writer's own safety plan, in the Stanley-Brown structure.
+
+    The six steps: warning signs; things I can do on my own; people and places that take my mind off
+    things; people I can ask for help; professionals I can contact; making my surroundings safe. One more
+    line, what matters most to me, closes the plan as the original does. Every written step is sealed like
+    journal text; the people are picked from the circle.
+    """
+
+    # (field stem, the step's title, a gentle hint shown under it). The order is the plan's order.
+    WRITTEN_STEPS = (
+        (
+            "warning_signs",
+            "Warning signs",
+            "Thoughts, moods, situations or things I do that tell me a crisis may be coming.",
+        ),
+        (
+            "coping",
+            "Things I can do on my own",
+            "Ways to take my mind off things without contacting anyone: a walk, music, a shower.",
+        ),
+        (
+            "distractions",
+            "People and places that take my mind off things",
+            "Places I can go and people I can be around, without having to talk about how I feel.",
+        ),
+        (
+            "safe_surroundings",
+            "Making my surroundings safer",
+            "What I can put away, lock up or hand to someone for a while.",
+        ),
+        ("worth_living_for", "What matters most to me", "The people, hopes or things that are worth holding on for."),
+    )
+
+    owner = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="safety_plan")
+    warning_signs_sealed = models.BinaryField(default=b"")
+    coping_sealed = models.BinaryField(default=b"")
+    distractions_sealed = models.BinaryField(default=b"")
+    safe_surroundings_sealed = models.BinaryField(default=b"")
+    worth_living_for_sealed = models.BinaryField(default=b"")
+    distraction_people = models.ManyToManyField(Person, blank=True, related_name="+")
+    help_people = models.ManyToManyField(Person, blank=True, related_name="+")
+    professionals = models.ManyToManyField(Person, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"safety plan of account {self.owner_id}"
+
+    def step_text(self, cipher: WriterCipher, stem: str) -> str:
+        return cipher.open(getattr(self, f"{stem}_sealed"), field=f"safety_plan.{stem}")
+
+    def seal_step(self, cipher: WriterCipher, stem: str, text: str) -> None:
+        setattr(self, f"{stem}_sealed", cipher.seal(text, field=f"safety_plan.{stem}") if text else b"")
