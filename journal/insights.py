@@ -299,15 +299,15 @@ def writing_hours(entries: Iterable[EntryRow], zone: ZoneInfo) -> list[int]:
 
 
 PARTS_OF_DAY = (
-    ("Night", range(0, 6)),
-    ("Morning", range(6, 12)),
-    ("Afternoon", range(12, 18)),
-    ("Evening", range(18, 24)),
+    ("at night", range(0, 6)),
+    ("in the morning", range(6, 12)),
+    ("in the afternoon", range(12, 18)),
+    ("in the evening", range(18, 24)),
 )
 
 
 def parts_of_day(hours: list[int]) -> list[tuple[str, str, int]]:
-    """(name, hours as text, count) for night, morning, afternoon and evening."""
+    """(when, hours as text, count) for night, morning, afternoon and evening."""
     return [
         (name, f"{span.start:02d}:00 to {span.stop - 1:02d}:59", sum(hours[hour] for hour in span))
         for name, span in PARTS_OF_DAY

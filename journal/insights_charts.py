@@ -6,6 +6,10 @@ from classes styled in static/css/insights.css with the custom properties of sta
 same markup reads in the light and the dark theme (presentation attributes would not follow the theme,
 and style="" is forbidden by the Content-Security-Policy).
 
+Two kinds of geometry. The pixel grid is drawn in a viewBox and scales as a whole (squares stay square).
+The other charts are fluid: x positions are percentages of the chart's width and y positions are pixels,
+so the text stays the same readable size on a 360 px phone and on a desktop, and only the spacing grows.
+
 The markup is built as strings rather than with template loops: a year of pixels is hundreds of
 elements, and the page must stay quick with years of entries. Every piece of text is escaped here.
 """
@@ -21,13 +25,14 @@ from django.utils.safestring import SafeString, mark_safe
 
 from journal.insights import MOOD_MAX, MOOD_MIN, MOOD_WORDS, MonthReached, PeriodMood, PixelDay
 
-# Geometry in SVG user units; the CSS scales each chart to its container.
-LINE_WIDTH, LINE_HEIGHT = 420, 224
-LINE_LEFT, LINE_RIGHT, LINE_TOP, LINE_BOTTOM = 84, 408, 14, 190
+# The pixel grid, in viewBox units.
 PIXEL_CELL, PIXEL_STEP, PIXEL_LEFT, PIXEL_TOP = 20, 23, 26, 22
-ROWS_WIDTH, ROW_HEIGHT = 420, 30
-ROW_LABEL_RIGHT, TRACK_LEFT, TRACK_RIGHT = 138, 150, 360
-COLUMNS_WIDTH, COLUMNS_HEIGHT, COLUMNS_TOP, COLUMNS_BOTTOM = 420, 184, 20, 156
+# Fluid charts: x in percent of the width, y in pixels.
+LINE_HEIGHT, LINE_TOP, LINE_BOTTOM, LINE_LEFT, LINE_RIGHT = 214, 12, 180, 6.0, 97.0
+ROW_HEIGHT, ROWS_TOP = 32, 22
+ROW_LABEL_RIGHT, TRACK_LEFT, TRACK_RIGHT, VALUE_LEFT = 34.0, 37.0, 84.0, 88.0
+BAR_LONGEST = 48.0
+COLUMNS_HEIGHT, COLUMNS_TOP, COLUMNS_BOTTOM, COLUMNS_LEFT, COLUMNS_RIGHT = 190, 24, 160, 2.0, 98.0
 
 
 def _text(value: object) -> str:
@@ -39,9 +44,16 @@ def _number(value: float) -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
-def _open_svg(chart_id: str, width: float, height: float, title: str, desc: str, css_class: str, role: str) -> str:
+def _pc(value: float) -> str:
+    return _number(value) + "%"
+
+
+def _open_svg(
+    chart_id: str, title: str, desc: str, css_class: str, role: str, *, view_box: str = "", height: int = 0
+) -> str:
+    size = f'viewBox="{view_box}"' if view_box else f'width="100%" height="{height}"'
     return (
-        f'<svg class="chart {css_class}" viewBox="0 0 {_number(width)} {_number(height)}" role="{role}" '
+        f'<svg class="chart {css_class}" {size} role="{role}" '
         f'aria-labelledby="{chart_id}-title {chart_id}-desc" focusable="false" xmlns="http://www.w3.org/2000/svg">'
         f'<title id="{chart_id}-title">{_text(title)}</title><desc id="{chart_id}-desc">{_text(desc)}</desc>'
     )
@@ -56,53 +68,47 @@ def _mood_y(value: float) -> float:
 
 def mood_line_chart(chart_id: str, points: Sequence[PeriodMood], *, title: str, desc: str) -> SafeString:
     """Average mood per period on a 1-5 scale; a period with no mood breaks the line (a gap, not a zero)."""
-    parts = [_open_svg(chart_id, LINE_WIDTH, LINE_HEIGHT, title, desc, "chart--line", "img")]
+    parts = [_open_svg(chart_id, title, desc, "chart--line", "img", height=LINE_HEIGHT)]
     for mood in range(MOOD_MIN, MOOD_MAX + 1):
         y = _number(_mood_y(mood))
-        parts.append(f'<line class="chart-grid" x1="{LINE_LEFT}" x2="{LINE_RIGHT}" y1="{y}" y2="{y}"/>')
-        parts.append(
-            f'<text class="chart-axis-label" x="{LINE_LEFT - 8}" y="{y}" text-anchor="end" dominant-baseline="middle">'
-            f"{mood} {_text(MOOD_WORDS[mood])}</text>"
-        )
+        parts.append(f'<line class="chart-grid" x1="{_pc(LINE_LEFT)}" x2="{_pc(LINE_RIGHT)}" y1="{y}" y2="{y}"/>')
+        parts.append(f'<text class="chart-axis-label" x="0" y="{y}" dominant-baseline="middle">{mood}</text>')
     count = len(points)
-    span = LINE_RIGHT - LINE_LEFT - 16
-    step = span / (count - 1) if count > 1 else 0
+    inset = 2.0  # keeps the first and last points off the axis
+    span = LINE_RIGHT - LINE_LEFT - 2 * inset
     tick_every = max(1, -(-count // 6))  # about six labels, whatever the number of periods
 
-    def x_of(index: int) -> float:
-        return LINE_LEFT + 8 + (index * step if count > 1 else span / 2)
+    def x_of(index: int) -> str:
+        return _pc(LINE_LEFT + inset + (index * span / (count - 1) if count > 1 else span / 2))
 
-    segments: list[list[str]] = []
-    current: list[str] = []
+    previous: tuple[str, str] | None = None
     for index, point in enumerate(points):
         if point.average is None:
-            if current:
-                segments.append(current)
-            current = []
+            previous = None
             continue
-        current.append(f"{_number(x_of(index))} {_number(_mood_y(float(point.average)))}")
-    if current:
-        segments.append(current)
-    for segment in segments:
-        if len(segment) > 1:
-            parts.append(f'<polyline class="chart-line" points="{" ".join(segment)}"/>')
+        here = (x_of(index), _number(_mood_y(float(point.average))))
+        if previous:
+            parts.append(
+                f'<line class="chart-line" x1="{previous[0]}" y1="{previous[1]}" x2="{here[0]}" y2="{here[1]}"/>'
+            )
+        previous = here
     for index, point in enumerate(points):
-        x = _number(x_of(index))
+        x = x_of(index)
         if point.average is not None:
             days = "day" if point.days == 1 else "days"
             parts.append(
-                f'<circle class="chart-point" cx="{x}" cy="{_number(_mood_y(float(point.average)))}" r="4">'
+                f'<circle class="chart-point" cx="{x}" cy="{_number(_mood_y(float(point.average)))}" r="4.5">'
                 f"<title>{_text(point.label)}: {point.average_text} ({point.days} {days} with a mood)</title></circle>"
             )
         else:
-            # A faint tick on the baseline marks the gap, so "no mood" never looks like "mood 1".
+            # A short mark under the axis shows the gap, so "no mood" never looks like "mood 1".
             parts.append(
-                f'<line class="chart-gap" x1="{x}" x2="{x}" y1="{LINE_BOTTOM + 3}" y2="{LINE_BOTTOM + 9}">'
+                f'<line class="chart-gap" x1="{x}" x2="{x}" y1="{LINE_BOTTOM + 4}" y2="{LINE_BOTTOM + 10}">'
                 f"<title>{_text(point.label)}: no mood recorded</title></line>"
             )
-        if index % tick_every == 0 or (index == count - 1 and count <= 12):
+        if index % tick_every == 0:
             parts.append(
-                f'<text class="chart-axis-label" x="{x}" y="{LINE_BOTTOM + 24}" text-anchor="middle">'
+                f'<text class="chart-axis-label" x="{x}" y="{LINE_BOTTOM + 26}" text-anchor="middle">'
                 f"{_text(point.short_label)}</text>"
             )
     parts.append("</svg>")
@@ -136,7 +142,7 @@ def pixel_grid(chart_id: str, year: int, months: Sequence[Sequence[PixelDay]], *
     width = PIXEL_LEFT + 12 * PIXEL_STEP
     height = PIXEL_TOP + 31 * PIXEL_STEP
     title = f"Year in pixels, {year}"
-    parts = [_open_svg(chart_id, width, height, title, desc, "chart--pixels", "group")]
+    parts = [_open_svg(chart_id, title, desc, "chart--pixels", "group", view_box=f"0 0 {width} {height}")]
     for month_index in range(12):
         x = PIXEL_LEFT + month_index * PIXEL_STEP + PIXEL_CELL / 2
         parts.append(
@@ -218,7 +224,8 @@ class ChartRow:
     tooltip: str
 
 
-def _short(label: str, limit: int = 18) -> str:
+def _short(label: str, limit: int = 14) -> str:
+    """Long names are cut in the chart (a third of a phone's width); the tooltip and table have them whole."""
     return label if len(label) <= limit else label[: limit - 1] + "…"
 
 
@@ -227,29 +234,29 @@ def mood_dot_chart(chart_id: str, rows: Sequence[ChartRow], *, title: str, desc:
 
     Dots rather than bars: a mood scale has no zero, and a bar from zero would exaggerate differences.
     """
-    height = 26 + len(rows) * ROW_HEIGHT
-    parts = [_open_svg(chart_id, ROWS_WIDTH, height, title, desc, "chart--dots", "img")]
+    height = ROWS_TOP + len(rows) * ROW_HEIGHT
+    parts = [_open_svg(chart_id, title, desc, "chart--dots", "img", height=height)]
 
-    def x_of(value: float) -> float:
-        return TRACK_LEFT + (value - MOOD_MIN) / (MOOD_MAX - MOOD_MIN) * (TRACK_RIGHT - TRACK_LEFT)
+    def x_of(value: float) -> str:
+        return _pc(TRACK_LEFT + (value - MOOD_MIN) / (MOOD_MAX - MOOD_MIN) * (TRACK_RIGHT - TRACK_LEFT))
 
     for mood in range(MOOD_MIN, MOOD_MAX + 1):
-        x = _number(x_of(mood))
-        parts.append(f'<line class="chart-grid" x1="{x}" x2="{x}" y1="18" y2="{height - 4}"/>')
-        parts.append(f'<text class="chart-axis-label" x="{x}" y="12" text-anchor="middle">{mood}</text>')
+        x = x_of(mood)
+        parts.append(f'<line class="chart-grid" x1="{x}" x2="{x}" y1="{ROWS_TOP - 4}" y2="{height - 4}"/>')
+        parts.append(f'<text class="chart-axis-label" x="{x}" y="11" text-anchor="middle">{mood}</text>')
     for index, row in enumerate(rows):
-        y = _number(26 + index * ROW_HEIGHT + ROW_HEIGHT / 2)
+        y = _number(ROWS_TOP + index * ROW_HEIGHT + ROW_HEIGHT / 2)
         parts.append(
-            f'<text class="chart-row-label" x="{ROW_LABEL_RIGHT}" y="{y}" text-anchor="end" '
+            f'<text class="chart-row-label" x="{_pc(ROW_LABEL_RIGHT)}" y="{y}" text-anchor="end" '
             f'dominant-baseline="middle">{_text(_short(row.label))}</text>'
         )
-        parts.append(f'<line class="chart-track" x1="{TRACK_LEFT}" x2="{TRACK_RIGHT}" y1="{y}" y2="{y}"/>')
+        parts.append(f'<line class="chart-track" x1="{_pc(TRACK_LEFT)}" x2="{_pc(TRACK_RIGHT)}" y1="{y}" y2="{y}"/>')
         parts.append(
-            f'<circle class="chart-dot" cx="{_number(x_of(row.value))}" cy="{y}" r="6">'
+            f'<circle class="chart-dot" cx="{x_of(row.value)}" cy="{y}" r="7">'
             f"<title>{_text(row.tooltip)}</title></circle>"
         )
         parts.append(
-            f'<text class="chart-value" x="{TRACK_RIGHT + 12}" y="{y}" dominant-baseline="middle">'
+            f'<text class="chart-value" x="{_pc(VALUE_LEFT)}" y="{y}" dominant-baseline="middle">'
             f"{_text(row.value_text)}</text>"
         )
     parts.append("</svg>")
@@ -259,23 +266,22 @@ def mood_dot_chart(chart_id: str, rows: Sequence[ChartRow], *, title: str, desc:
 def count_bar_chart(chart_id: str, rows: Sequence[ChartRow], *, title: str, desc: str) -> SafeString:
     """Horizontal bars from zero for counts (feeling words), the count printed at the end of each bar."""
     height = 8 + len(rows) * ROW_HEIGHT
-    parts = [_open_svg(chart_id, ROWS_WIDTH, height, title, desc, "chart--bars", "img")]
+    parts = [_open_svg(chart_id, title, desc, "chart--bars", "img", height=height)]
     largest = max((row.value for row in rows), default=0) or 1
-    bar_space = TRACK_RIGHT - TRACK_LEFT
     for index, row in enumerate(rows):
         top = 4 + index * ROW_HEIGHT
         middle = _number(top + ROW_HEIGHT / 2)
-        length = row.value / largest * bar_space
+        length = row.value / largest * BAR_LONGEST
         parts.append(
-            f'<text class="chart-row-label" x="{ROW_LABEL_RIGHT}" y="{middle}" text-anchor="end" '
+            f'<text class="chart-row-label" x="{_pc(ROW_LABEL_RIGHT)}" y="{middle}" text-anchor="end" '
             f'dominant-baseline="middle">{_text(_short(row.label))}</text>'
         )
         parts.append(
-            f'<rect class="chart-bar" x="{TRACK_LEFT}" y="{top + 6}" width="{_number(length)}" '
-            f'height="{ROW_HEIGHT - 12}" rx="2"><title>{_text(row.tooltip)}</title></rect>'
+            f'<rect class="chart-bar" x="{_pc(TRACK_LEFT)}" y="{top + 7}" width="{_pc(length)}" '
+            f'height="{ROW_HEIGHT - 14}" rx="2"><title>{_text(row.tooltip)}</title></rect>'
         )
         parts.append(
-            f'<text class="chart-value" x="{_number(TRACK_LEFT + length + 6)}" y="{middle}" '
+            f'<text class="chart-value" x="{_pc(TRACK_LEFT + length)}" dx="6" y="{middle}" '
             f'dominant-baseline="middle">{_text(row.value_text)}</text>'
         )
     parts.append("</svg>")
@@ -290,33 +296,36 @@ class Column:
 
 
 def column_chart(
-    chart_id: str, columns: Sequence[Column], *, title: str, desc: str, show_values: bool = True
+    chart_id: str, columns: Sequence[Column], *, title: str, desc: str, zero_values: bool = True
 ) -> SafeString:
-    """Vertical bars from zero for counts over a sequence (hours of the day, months)."""
-    parts = [_open_svg(chart_id, COLUMNS_WIDTH, COLUMNS_HEIGHT, title, desc, "chart--columns", "img")]
-    left, right = 12, COLUMNS_WIDTH - 12
-    slot = (right - left) / max(len(columns), 1)
+    """Vertical bars from zero for counts over a sequence (hours of the day, months), each count printed
+    above its bar (`zero_values=False` leaves out the zeros where columns are narrow)."""
+    parts = [_open_svg(chart_id, title, desc, "chart--columns", "img", height=COLUMNS_HEIGHT)]
+    slot = (COLUMNS_RIGHT - COLUMNS_LEFT) / max(len(columns), 1)
     largest = max((column.value for column in columns), default=0) or 1
     plot = COLUMNS_BOTTOM - COLUMNS_TOP
-    parts.append(f'<line class="chart-baseline" x1="{left}" x2="{right}" y1="{COLUMNS_BOTTOM}" y2="{COLUMNS_BOTTOM}"/>')
+    parts.append(
+        f'<line class="chart-baseline" x1="{_pc(COLUMNS_LEFT)}" x2="{_pc(COLUMNS_RIGHT)}" '
+        f'y1="{COLUMNS_BOTTOM}" y2="{COLUMNS_BOTTOM}"/>'
+    )
     for index, column in enumerate(columns):
-        x = left + index * slot
-        centre = _number(x + slot / 2)
+        left = COLUMNS_LEFT + index * slot
+        centre = _pc(left + slot / 2)
         height = column.value / largest * plot
         if column.value:
             parts.append(
-                f'<rect class="chart-bar" x="{_number(x + slot * 0.15)}" y="{_number(COLUMNS_BOTTOM - height)}" '
-                f'width="{_number(slot * 0.7)}" height="{_number(height)}" rx="2">'
+                f'<rect class="chart-bar" x="{_pc(left + slot * 0.15)}" y="{_number(COLUMNS_BOTTOM - height)}" '
+                f'width="{_pc(slot * 0.7)}" height="{_number(height)}" rx="2">'
                 f"<title>{_text(column.tooltip)}</title></rect>"
             )
-        if show_values:
+        if column.value or zero_values:
             parts.append(
-                f'<text class="chart-value" x="{centre}" y="{_number(COLUMNS_BOTTOM - height - 5)}" '
+                f'<text class="chart-value" x="{centre}" y="{_number(COLUMNS_BOTTOM - height - 6)}" '
                 f'text-anchor="middle">{column.value}</text>'
             )
         if column.label:
             parts.append(
-                f'<text class="chart-axis-label" x="{centre}" y="{COLUMNS_BOTTOM + 18}" text-anchor="middle">'
+                f'<text class="chart-axis-label" x="{centre}" y="{COLUMNS_BOTTOM + 20}" text-anchor="middle">'
                 f"{_text(column.label)}</text>"
             )
     parts.append("</svg>")
@@ -338,16 +347,13 @@ def hour_columns(hours: Sequence[int]) -> list[Column]:
 
 
 def reached_columns(months: Sequence[MonthReached]) -> list[Column]:
+    # Every other month is named, ending with this one: twelve names do not fit under a phone-wide chart.
+    last = len(months) - 1
     return [
         Column(
-            label=month.short_label,
+            label=month.short_label if (last - index) % 2 == 0 else "",
             value=month.people,
             tooltip=f"{month.label}: {month.people} {'person' if month.people == 1 else 'people'}",
         )
-        for month in months
+        for index, month in enumerate(months)
     ]
-
-
-def mood_text(value_text: str) -> str:
-    """'3.5' -> '3.5 of 5'."""
-    return f"{value_text} of 5"

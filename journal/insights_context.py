@@ -204,9 +204,9 @@ def _hours(rows: list[EntryRow], zone: Any) -> dict[str, Any]:
     hours = insights.writing_hours(rows, zone)
     parts = insights.parts_of_day(hours)
     desc = "When in the day you begin entries, in your time zone: " + "; ".join(
-        f"{name.lower()} ({span}) {count}" for name, span, count in parts
+        f"{count} {when} ({span})" for when, span, count in parts
     )
-    svg = charts.column_chart("hours", charts.hour_columns(hours), title="When you write", desc=desc)
+    svg = charts.column_chart("hours", charts.hour_columns(hours), title="When you write", desc=desc, zero_values=False)
     table = [{"hour": f"{hour:02d}:00 to {hour:02d}:59", "count": count} for hour, count in enumerate(hours)]
     return {"chart": Chart(svg=svg, desc=desc, rows=table), "parts": parts}
 
@@ -215,35 +215,43 @@ def _with_people(moods: dict, contact_rows: list[ContactRow], zone: Any) -> dict
     result = insights.with_people(moods, insights.contact_days(contact_rows, zone))
 
     def chart_for(comparison: insights.Comparison, chart_id: str, title: str, labels: tuple[str, str]) -> Chart | None:
+        """The chart names the two sides briefly (the heading above says which days); the table in full."""
         if not comparison.has_enough_days:
             return None
         groups = (comparison.with_people, comparison.without_people)
         chart_rows = [
             charts.ChartRow(
-                label=label,
+                label=short,
                 value=float(group.average),
                 value_text=group.average_text,
                 tooltip=f"{label}: {group.average_text} of 5 over {group.days} days",
             )
-            for label, group in zip(labels, groups, strict=True)
+            for short, label, group in zip(("With people", "On your own"), labels, groups, strict=True)
         ]
         desc = "; ".join(
             f"{label}: {group.average_text} over {group.days} days" for label, group in zip(labels, groups, strict=True)
         )
         svg = charts.mood_dot_chart(chart_id, chart_rows, title=title, desc=desc)
-        return Chart(svg=svg, desc=desc, rows=chart_rows)
+        table = [
+            {"label": label, "average": group.average_text, "days": group.days}
+            for label, group in zip(labels, groups, strict=True)
+        ]
+        return Chart(svg=svg, desc=desc, rows=table)
 
     return {
         "result": result,
         "min_days": MIN_DAYS_EACH_SIDE,
         "same_day_chart": chart_for(
-            result.same_day, "with-people", "Mood on days with and without people", ("With people", "On your own")
+            result.same_day,
+            "with-people",
+            "Mood on days with and without people",
+            ("Days with a logged contact", "Days without"),
         ),
         "day_after_chart": chart_for(
             result.day_after,
             "day-after",
             "Mood on the day after",
-            ("After a day with people", "After a day on your own"),
+            ("The day after a contact", "The day after a day without"),
         ),
     }
 

@@ -153,10 +153,10 @@ def test_when_you_write_counts_local_hours(seeded_writer):
         "13:00", "15:00", "18:00", "19:00", "20:00", "21:00", "22:00", "23:00",
     ]  # fmt: skip
     assert hours["parts"] == [
-        ("Night", "00:00 to 05:59", 2),
-        ("Morning", "06:00 to 11:59", 5),
-        ("Afternoon", "12:00 to 17:59", 3),
-        ("Evening", "18:00 to 23:59", 7),
+        ("at night", "00:00 to 05:59", 2),
+        ("in the morning", "06:00 to 11:59", 5),
+        ("in the afternoon", "12:00 to 17:59", 3),
+        ("in the evening", "18:00 to 23:59", 7),
     ]
 
 
