@@ -38,6 +38,20 @@ class Kind(models.TextChoices):
 
 PROFESSIONAL_KINDS = frozenset({Kind.THERAPIST, Kind.COUNSELLOR, Kind.COACH, Kind.DOCTOR, Kind.HELPLINE})
 
+# A first word like these is part of how someone is called, not a first name.
+_TITLES = frozenset(
+    {"dr", "mr", "mrs", "ms", "mx", "miss", "prof", "professor", "aunt", "auntie", "uncle", "nan", "grandma", "grandpa"}
+)
+
+
+def short_name(name: str, *, is_professional: bool = False) -> str:
+    words = name.split()
+    if not words:
+        return name
+    if is_professional or words[0].rstrip(".").casefold() in _TITLES:
+        return " ".join(words)
+    return words[0]
+
 
 class Person(models.Model):
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="people")
@@ -95,7 +109,8 @@ class Person(models.Model):
 
     @property
     def first_name(self) -> str:
-        return self.name.split()[0] if self.name.split() else self.name
+        """How a sentence calls them: 'Sam' for Sam Okafor, but 'Dr. K' and 'Aunt May' whole."""
+        return short_name(self.name, is_professional=self.is_professional)
 
     @property
     def has_rhythm(self) -> bool:
