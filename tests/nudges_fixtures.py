@@ -148,7 +148,9 @@ def silent_listener() -> Iterator[tuple[int, threading.Event]]:
 # --- a worker process we control ---------------------------------------------------------------------------
 
 
-def start_worker(*, broker_url: str, smtp_port: int, name: str, retry_base_seconds: int = 1) -> subprocess.Popen:
+def start_worker(
+    *, broker_url: str, smtp_port: int, name: str, retry_base_seconds: int = 1, smtp_timeout: int = 5
+) -> subprocess.Popen:
     """A real `celery worker` (solo pool) on the test database, sending through SMTP on `smtp_port`."""
     database = connection.settings_dict
     env = {
@@ -159,7 +161,7 @@ def start_worker(*, broker_url: str, smtp_port: int, name: str, retry_base_secon
         "SMTP_HOST": "127.0.0.1",
         "SMTP_PORT": str(smtp_port),
         "SMTP_USE_TLS": "false",
-        "SMTP_TIMEOUT": "5",
+        "SMTP_TIMEOUT": str(smtp_timeout),
         "NUDGE_RETRY_BASE_SECONDS": str(retry_base_seconds),
     }
     log_path = ROOT / "test-artifacts" / f"nudges-worker-{name}.log"
@@ -254,3 +256,38 @@ class OwnRedis:
                 return probe.recv(16).startswith(b"+PONG")
         except OSError:
             return False
+
+
+@contextmanager
+def celery_publishing_to(broker_url: str) -> Iterator[None]:
+    """Point this process's Celery producer at another broker (the worker gets the same URL)."""
+    from config.celery import app
+
+    def reconnect(url: str) -> None:
+        app.conf.broker_url = url
+        # The connection and producer pools were made for the old URL.
+        app._pool = None
+        app.amqp._producer_pool = None
+
+    previous = app.conf.broker_url
+    reconnect(broker_url)
+    try:
+        yield
+    finally:
+        reconnect(previous)
+
+
+def flush_broker(broker_url: str) -> None:
+    import redis
+
+    redis.Redis.from_url(broker_url).flushdb()
+
+
+def smtp_mailer(port: int, *, timeout: int = 5) -> dict:
+    """A MAILERS setting for this process that sends to a local SMTP server."""
+    return {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": port, "use_tls": False, "timeout": timeout},
+        }
+    }

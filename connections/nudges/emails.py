@@ -4,6 +4,7 @@ Nothing else about a person reaches an email: no notes, no journal text, no reas
 """
 
 from dataclasses import dataclass
+from email.policy import Policy
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -27,6 +28,26 @@ class NamedPerson:
     @property
     def how_long(self) -> str:
         return days_in_words(self.state.days_quiet)
+
+
+class OneLineHeader(str):
+    """A header value the email package writes on one line, as is (RFC 5322 allows up to 998 characters).
+
+    Left to itself, Python turns a long header without spaces, such as List-Unsubscribe's URL, into
+    RFC 2047 encoded words, and mail clients no longer see a URL there.
+    """
+
+    def __new__(cls, name: str, value: str) -> "OneLineHeader":
+        header = super().__new__(cls, value)
+        header.name = name
+        return header
+
+    def __reduce__(self) -> tuple[type, tuple[str, str]]:
+        # Copies (the in-memory test mailer deep-copies every message) keep the header name.
+        return (OneLineHeader, (self.name, str(self)))
+
+    def fold(self, *, policy: Policy) -> str:
+        return f"{self.name}: {self}{policy.linesep}"
 
 
 def site_domain() -> str:
@@ -80,7 +101,7 @@ def nudge_message(
         to=[to],
         headers={
             # RFC 8058: a mail client may unsubscribe with one POST to this address, without a browser.
-            "List-Unsubscribe": f"<{unsubscribe_url}>",
+            "List-Unsubscribe": OneLineHeader("List-Unsubscribe", f"<{unsubscribe_url}>"),
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
             "Auto-Submitted": "auto-generated",
             "Message-ID": message_id,

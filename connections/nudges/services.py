@@ -398,7 +398,8 @@ def _error_code(error: BaseException) -> str:
     code = _smtp_code(error)
     if code is not None:
         return f"smtp {code}"
-    if isinstance(error, TimeoutError):
+    # smtplib reports a read that timed out as "disconnected", with the timeout as its context.
+    if isinstance(error, TimeoutError) or isinstance(error.__context__, TimeoutError):
         return "timeout"
     return type(error).__name__[:40]
 
@@ -502,7 +503,8 @@ def _attempt_failed(nudge: Nudge, attempt: int, error: BaseException) -> str:
         _enqueue_retry(nudge.pk, countdown)
         return "retry"
     this_attempt.update(status=Nudge.Status.FAILED, finished_at=now, last_error=code)
-    log.warning("nudge %s failed (%s) on attempt %s", nudge.pk, code, attempt)
+    # An error that is not about SMTP is a bug worth a traceback (it names code, never the email's text).
+    log.warning("nudge %s failed (%s) on attempt %s", nudge.pk, code, attempt, exc_info=_smtp_code(error) is None)
     return "failed"
 
 
