@@ -26,7 +26,7 @@ class EntryForm(forms.Form):
         required=False,
         max_length=MAX_TITLE_CHARS,
         error_messages={"max_length": "Titles can be up to %(limit_value)d characters; this one has %(show_value)d."},
-        widget=forms.TextInput(attrs={"autocomplete": "off", "placeholder": "Optional"}),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     body = forms.CharField(
         label="Your entry",

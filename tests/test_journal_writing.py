@@ -44,7 +44,8 @@ def test_saving_an_entry_keeps_every_field_and_opens_its_page(writer_client, wri
     page = writer_client.get(response["Location"]).content.decode()
     assert "Sunday" in page
     assert "Walked to the harbour with Sam." in page
-    assert "Mood: Good" in page
+    assert "<dt>Mood</dt>" in page
+    assert "●●●●○</span> <span>Good</span>" in page
     assert "calm, grateful" in page
 
 
