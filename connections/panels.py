@@ -24,12 +24,17 @@ class PanelPerson:
     why: str
 
 
+# Someone tied to this very entry comes before someone who is merely due (whose weights stay under 140).
+THIS_ENTRY_HEAVY, THIS_ENTRY_TOPIC = 200, 150
+
+
 def _why_for_this_entry(facts: PersonFacts, *, entry_tags: set[str], heavy_entry: bool) -> Reason | None:
     if heavy_entry and (facts.is_professional or facts.chosen_for_hard_days):
-        return Reason(ReasonKind.HEAVY, f"{facts.first_name} is someone you chose for hard days", 45)
+        return Reason(ReasonKind.HEAVY, f"{facts.first_name} is someone you chose for hard days", THIS_ENTRY_HEAVY)
     shared = sorted(name for name in facts.topic_names if name.casefold() in entry_tags)
     if shared:
-        return Reason(ReasonKind.TOPIC, f"{facts.first_name} is someone you talk with about {shared[0]}", 35)
+        text = f"{facts.first_name} is someone you talk with about {shared[0]}"
+        return Reason(ReasonKind.TOPIC, text, THIS_ENTRY_TOPIC)
     return None
 
 

@@ -35,16 +35,8 @@ class ContactQuerySet(models.QuerySet):
         return self.filter(happened_at__gte=moment)
 
 
-def live_entries(user: User) -> models.QuerySet:
-    """The writer's entries that are not in the Trash (the journal's own owner-scoped set)."""
+def entries_since(user: User, first_day: date) -> models.QuerySet:
+    """The writer's entries outside the Trash dated `first_day` or later (entry dates are local days)."""
     from journal.models import Entry
 
-    manager = Entry.objects
-    if hasattr(manager, "for_owner"):
-        return manager.for_owner(user)
-    return manager.filter(owner_id=user.pk, deleted_at__isnull=True)
-
-
-def entries_since(user: User, first_day: date) -> models.QuerySet:
-    """Live entries dated `first_day` or later (entry dates are already the writer's local days)."""
-    return live_entries(user).filter(entry_date__gte=first_day)
+    return Entry.objects.for_owner(user).on_or_after(first_day)
