@@ -68,3 +68,12 @@ class DeleteAccountForm(forms.Form):
         if not self.user.check_password(password):
             raise forms.ValidationError("That password is not right.")
         return password
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label="File to import",
+        help_text="The .zip from Held's export, Day One's JSON export (.zip or .json), or Daylio's CSV export.",
+        error_messages={"required": "Choose a file to import.", "empty": "This file is empty."},
+        widget=forms.ClearableFileInput(attrs={"accept": ".zip,.json,.csv,application/zip,application/json,text/csv"}),
+    )

@@ -74,3 +74,70 @@ class DataKey(models.Model):
 
     def __str__(self) -> str:
         return f"data key of account {self.user_id} ({self.key_id})"
+
+
+class PortableId(models.Model):
+    """The stable id an exported record carries, for rows that came in through an import.
+
+    Export writes it as the record's "id"; importing the same file again finds it here and creates nothing
+    twice. Rows written in Held itself need no row here: their id is derived from the row (portability.ids).
+    """
+
+    owner = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=20)
+    object_id = models.BigIntegerField()
+    portable_id = models.CharField(max_length=120)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "kind", "portable_id"], name="portable_id_unique_per_owner")
+        ]
+        # Export annotates every row with its portable id (portability.export).
+        indexes = [models.Index(fields=["owner", "kind", "object_id"], name="portable_id_object_idx")]
+
+    def __str__(self) -> str:
+        return f"portable id of {self.kind} {self.object_id}"
+
+
+class ImportJob(models.Model):
+    """One uploaded file on its way into a writer's account, with the progress the writer watches."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to start"
+        RUNNING = "running", "Importing"
+        DONE = "done", "Done"
+        FAILED = "failed", "Stopped"
+
+    class Source(models.TextChoices):
+        HELD = "held", "Held export"
+        DAYONE = "dayone", "Day One export"
+        DAYLIO = "daylio", "Daylio CSV"
+
+    owner = models.ForeignKey(User, on_delete=models.CASCADE, related_name="import_jobs")
+    source = models.CharField(max_length=10, choices=Source.choices)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    # The parsed file, sealed with the writer's data key until the import has run, then emptied.
+    plan_sealed = models.BinaryField(default=b"")
+    # Counts and what was left out, never a word of the writer's text.
+    report = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"import {self.pk} ({self.source}, {self.status})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {self.Status.DONE, self.Status.FAILED}
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        return int(100 * self.done / self.total) if self.total else 0
