@@ -58,7 +58,7 @@ def suggested_person(user: User, today: datetime.date) -> Person | None:
 
 def _reason(person: Person, zone: object, today: datetime.date) -> str:
     if person.last_contact_at is None:
-        return f"You haven't logged a contact with {person.first_name} yet."
+        return f"You haven’t logged a contact with {person.first_name} yet."
     days = (today - insights.local_date(person.last_contact_at, zone)).days
     return f"It has been {days} day{'s' if days != 1 else ''} since you were last in touch."
 

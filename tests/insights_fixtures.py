@@ -107,3 +107,40 @@ def seed_insights_data(writer: User) -> Seeded:
     for name, happened in CONTACTS:
         Contact.objects.create(owner=writer, person=people[name], happened_at=local(zone, happened))
     return Seeded(writer=writer, people=people)
+
+
+def seed_years_of_entries(writer: User, *, days: int, contacts: int, end: datetime.date = TODAY) -> None:
+    """A heavy writer: one entry a day for `days` days up to `end` (moods, feelings, tags, hours all varying)
+    and `contacts` contacts spread over the same days among twelve people. Bulk inserts: a few seconds."""
+    from django.db import connection
+
+    feelings = ["calm", "tired", "hopeful", "lonely", "connected", "anxious", "grateful"]
+    tags = [Tag.objects.create(owner=writer, name=name) for name in ("Work", "Family", "Garden", "Sleep", "Friends")]
+    entries = Entry.objects.bulk_create(
+        Entry(
+            owner=writer,
+            entry_date=end - datetime.timedelta(days=offset),
+            mood=None if offset % 11 == 0 else 1 + (offset * 7) % 5,
+            feelings=[feelings[offset % 7], feelings[(offset * 3) % 7]],
+        )
+        for offset in range(days)
+    )
+    links = Entry.tags.through
+    links.objects.bulk_create(
+        links(entry_id=entry.pk, tag_id=tags[(index + step) % len(tags)].pk)
+        for index, entry in enumerate(entries)
+        for step in range(1 + index % 2)
+    )
+    with connection.cursor() as cursor:
+        # Written at a different hour each day, in UTC: local hours then depend on the writer's zone.
+        cursor.execute(
+            "UPDATE journal_entry SET created_at = entry_date + (id %% 24) * interval '1 hour' WHERE owner_id = %s",
+            [writer.pk],
+        )
+    people = [Person.objects.create(owner=writer, name=f"Person {number}") for number in range(12)]
+    first = datetime.datetime.combine(end - datetime.timedelta(days=days), datetime.time(9), tzinfo=datetime.UTC)
+    spacing = datetime.timedelta(days=days) / max(contacts, 1)
+    Contact.objects.bulk_create(
+        Contact(owner=writer, person=people[number % len(people)], happened_at=first + number * spacing)
+        for number in range(contacts)
+    )
