@@ -38,7 +38,9 @@ def test_insights_page_reads_without_javascript_in_light_and_dark(browser: Brows
         expect(page.get_by_role("heading", level=1)).to_have_text("Your patterns")
 
         # Each day of the pixel grid is an image with its own name; the mood is in words, not only colour.
-        expect(page.get_by_role("img", name="Monday 2 March 2026: mood 3.5 of 5 on average, about good")).to_be_visible()
+        expect(
+            page.get_by_role("img", name="Monday 2 March 2026: mood 3.5 of 5 on average, about good")
+        ).to_be_visible()
         expect(page.get_by_role("img", name="Average mood by month")).to_be_visible()
 
         finding = page.locator("#with-people .insight-finding").first
