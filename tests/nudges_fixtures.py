@@ -264,12 +264,13 @@ def celery_publishing_to(broker_url: str) -> Iterator[None]:
     from config.celery import app
 
     def reconnect(url: str) -> None:
-        app.conf.broker_url = url
+        # The environment's CELERY_BROKER_URL wins over broker_url; the write URL is read first of all.
+        app.conf.broker_write_url = url
         # The connection and producer pools were made for the old URL.
         app._pool = None
         app.amqp._producer_pool = None
 
-    previous = app.conf.broker_url
+    previous = app.conf.broker_write_url
     reconnect(broker_url)
     try:
         yield

@@ -20,7 +20,7 @@ from django.conf import settings
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Q
+from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from accounts.models import User
@@ -45,6 +45,8 @@ SENDING_STALE_AFTER = timedelta(minutes=10)
 MAX_ATTEMPTS = 5
 FAILURES_BEFORE_TURNING_OFF = 5
 MAX_RETRY_COUNTDOWN = 300  # seconds: never park a far-future retry on the broker
+# One quick reconnect (a pooled connection may be stale after a broker restart), then give up: the sweep retries.
+ENQUEUE_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 SNOOZE_DAYS = 7
 PAUSE_DAYS = 14
 RHYTHM_FIELDS = (
@@ -95,6 +97,22 @@ def _schedule_row(row: ReminderSettings, *, user: User, people: list[Person], no
     )
 
 
+def _people_as_logged(user_id: int) -> list[Person]:
+    """The writer's people with a rhythm, each clock read from the contact log itself.
+
+    A contact is logged in two steps (the contact row, then the person's denormalised clock), and this runs
+    from the first step's signal, so the log is the truth here.
+    """
+    latest = Contact.objects.filter(person=OuterRef("pk")).order_by("-happened_at").values("happened_at")[:1]
+    people = list(
+        _people_with_rhythm().filter(owner_id=user_id).only(*RHYTHM_FIELDS).annotate(logged_at=Subquery(latest))
+    )
+    for person in people:
+        if person.logged_at is not None:
+            person.last_contact_at = person.logged_at
+    return people
+
+
 @transaction.atomic
 def reminders_reschedule(*, user_id: int, now: datetime | None = None) -> datetime | None:
     """Recompute one writer's next reminder time (UTC) after their settings, zone, people or contacts changed."""
@@ -102,7 +120,7 @@ def reminders_reschedule(*, user_id: int, now: datetime | None = None) -> dateti
     user = User.objects.filter(pk=user_id).only("id", "time_zone", "is_active").first()
     if user is None:
         return None
-    people = list(_people_with_rhythm().filter(owner_id=user_id).only(*RHYTHM_FIELDS))
+    people = _people_as_logged(user_id)
     row = ReminderSettings.objects.select_for_update().filter(writer_id=user_id).first()
     if row is None:
         if not people:
@@ -318,7 +336,7 @@ def nudges_enqueue(nudge_ids: list[int], *, now: datetime | None = None) -> int:
     published: list[int] = []
     try:
         for nudge_id in nudge_ids:
-            send_nudge.apply_async((nudge_id,), retry=False)
+            send_nudge.apply_async((nudge_id,), retry=True, retry_policy=ENQUEUE_RETRY_POLICY)
             published.append(nudge_id)
     except Exception as error:
         log.warning(
@@ -512,7 +530,7 @@ def _enqueue_retry(nudge_id: int, countdown: int) -> None:
     from connections.nudges.tasks import send_nudge
 
     try:
-        send_nudge.apply_async((nudge_id,), countdown=countdown, retry=False)
+        send_nudge.apply_async((nudge_id,), countdown=countdown, retry=True, retry_policy=ENQUEUE_RETRY_POLICY)
     except Exception:
         # The row is pending with its retry time: the sweep puts it back on the broker.
         log.warning("nudges: broker unavailable for the retry of nudge %s", nudge_id)
