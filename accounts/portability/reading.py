@@ -4,11 +4,12 @@ Nothing is ever unpacked to disk. Zip member names are checked (no absolute path
 and ratios are checked before reading, and every read stops at MAX_UNPACKED_BYTES whatever the header says.
 """
 
+import json
 import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import IO
+from typing import IO, Any
 
 from accounts.portability.plan import ImportFileError
 from accounts.portability.schema import (
@@ -38,7 +39,7 @@ class Member:
 
 @dataclass(frozen=True)
 class Upload:
-    kind: str  # "held", "dayone", "daylio"
+    kind: str  # "held" (held.json), "json" (held.json or Day One), "dayone", "daylio"
     members: list[Member]
 
 
@@ -57,18 +58,19 @@ def identify(file: IO[bytes], *, name: str, size: int) -> Upload:
     if size == 0:
         raise ImportFileError("This file is empty.")
     file.seek(0)
-    head = file.read(4)
+    head = file.read(64 * 1024)
     file.seek(0)
     if head[:2] == b"PK":
         return _identify_zip(file)
+    # Decide from the first bytes, so 50 MB of something else is turned away without being read.
+    is_json = head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"{"
+    if not is_json and not _looks_like_daylio(head):
+        raise ImportFileError(NOT_RECOGNISED)
     data = _read_capped(file.read, MAX_UNPACKED_BYTES)
-    text_start = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
-    if text_start == b"{":
-        kind = "held" if b'"format"' in data[:2048] and b"held-export" in data[:2048] else "dayone"
-        return Upload(kind=kind, members=[Member(name=name, data=data)])
-    if _looks_like_daylio(data):
-        return Upload(kind="daylio", members=[Member(name=name, data=data)])
-    raise ImportFileError(NOT_RECOGNISED)
+    if is_json:
+        # Held's own held.json or a Day One journal: which one is known once the JSON is parsed.
+        return Upload(kind="json", members=[Member(name=name, data=data)])
+    return Upload(kind="daylio", members=[Member(name=name, data=data)])
 
 
 def _identify_zip(file: IO[bytes]) -> Upload:
@@ -157,7 +159,15 @@ def _read_capped(read: Callable[[int], bytes], cap: int) -> bytes:
     return b"".join(chunks)
 
 
+def load_json(member: Member) -> Any:
+    try:
+        return json.loads(member.data)
+    except (ValueError, UnicodeDecodeError) as error:
+        where = member.name.rsplit("/", 1)[-1][:80]
+        raise ImportFileError(f"{where} is damaged: it is not valid JSON, so nothing was imported.") from error
+
+
 def _looks_like_daylio(data: bytes) -> bool:
     first_line = data.lstrip(b"\xef\xbb\xbf").split(b"\n", 1)[0].strip().lower()
-    columns = {column.strip().strip('"') for column in first_line.split(b",")}
+    columns = {column.strip().strip(b'"') for column in first_line.split(b",")}
     return {b"mood", b"activities", b"date"} <= columns or {b"mood", b"activities", b"full_date"} <= columns

@@ -13,9 +13,9 @@ from accounts.models import ImportJob, User
 from accounts.portability.apply import PlanWriter
 from accounts.portability.importers.daylio import plan_from_daylio
 from accounts.portability.importers.dayone import plan_from_dayone
-from accounts.portability.importers.held import plan_from_held_json
+from accounts.portability.importers.held import is_held_export, plan_from_held
 from accounts.portability.plan import ImportFileError, ImportPlan
-from accounts.portability.reading import identify
+from accounts.portability.reading import identify, load_json
 
 logger = logging.getLogger(__name__)
 
@@ -27,12 +27,14 @@ STALE_AFTER = timedelta(minutes=15)
 def plan_for_upload(*, user: User, file: IO[bytes], name: str, size: int) -> ImportPlan:
     """Check and parse the file completely. Raises ImportFileError, having written nothing."""
     upload = identify(file, name=name, size=size)
-    if upload.kind == "held":
-        plan = plan_from_held_json(upload.members[0].data)
-    elif upload.kind == "dayone":
-        plan = plan_from_dayone(upload.members, zone=user.zone)
-    else:
+    if upload.kind == "daylio":
         plan = plan_from_daylio(upload.members, zone=user.zone)
+    else:
+        documents = [(member.name, load_json(member)) for member in upload.members]
+        if upload.kind == "held" or (upload.kind == "json" and is_held_export(documents[0][1])):
+            plan = plan_from_held(documents[0][1])
+        else:
+            plan = plan_from_dayone(documents, zone=user.zone)
     if plan.total == 0 and not plan.tags:
         raise ImportFileError("There is nothing in this file to import.")
     return plan

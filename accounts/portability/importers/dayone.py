@@ -6,38 +6,34 @@ Photos, videos, audio, PDFs, locations and weather are left out and counted in t
 
 import datetime
 import hashlib
-import json
 import re
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from accounts.portability.importers.fields import tag_name
 from accounts.portability.plan import ImportFileError, ImportPlan
-from accounts.portability.reading import NOT_RECOGNISED, Member
+from accounts.portability.reading import NOT_RECOGNISED
 from journal.tags import MAX_TAG_LENGTH
 
 MEDIA = {"photos": "photos", "videos": "videos", "audios": "audio recordings", "pdfAttachments": "PDFs"}
 # Day One escapes Markdown punctuation in its export ("It rained\\."); the writer typed none of those.
 _ESCAPED = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~<])")
-# Inline references to photos and other media, which are left out.
-_MOMENT = re.compile(r"!\[[^\]]*\]\(dayone-moment:[^)]*\)\n?")
+# Inline references to photos and other media, which are left out, with the blank line after them.
+_MOMENT = re.compile(r"!\[[^\]]*\]\(dayone-moment:[^)]*\)[ \t]*\n?\n?")
 _HEADING = re.compile(r"^#{1,6}[ \t]+(.+?)[ \t#]*$")
 MAX_TITLE_CHARS = 200
 
 
-def plan_from_dayone(members: list[Member], *, zone: ZoneInfo) -> ImportPlan:
+def plan_from_dayone(documents: list[tuple[str, Any]], *, zone: ZoneInfo) -> ImportPlan:
+    """`documents`: (file name, parsed JSON) for each JSON file of the export."""
     plan = ImportPlan(source="dayone")
     journals = 0
-    for member in members:
-        try:
-            document = json.loads(member.data)
-        except (ValueError, UnicodeDecodeError) as error:
-            raise ImportFileError(f"{_short(member.name)} is damaged: it is not valid JSON.") from error
+    for name, document in documents:
         if not isinstance(document, dict) or not isinstance(document.get("entries"), list):
             continue  # some other JSON file in the zip
         journals += 1
         for index, item in enumerate(document["entries"], start=1):
-            entry = _entry(item, zone=zone, plan=plan, where=f"{_short(member.name)}, entry {index}")
+            entry = _entry(item, zone=zone, plan=plan, where=f"{_short(name)}, entry {index}")
             if entry is not None:
                 plan.entries.append(entry)
     if not journals:

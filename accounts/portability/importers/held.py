@@ -1,6 +1,5 @@
 """Held's own held.json, any schema version up to the one this Held writes (see SCHEMA.md)."""
 
-import json
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -22,12 +21,12 @@ DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 PLAN_GROUPS = ("distraction_people", "help_people", "professionals")
 
 
-def plan_from_held_json(data: bytes) -> ImportPlan:
-    try:
-        document = json.loads(data)
-    except (ValueError, UnicodeDecodeError) as error:
-        raise ImportFileError("held.json is damaged: it is not valid JSON, so nothing was imported.") from error
-    if not isinstance(document, dict) or document.get("format") != FORMAT:
+def is_held_export(document: Any) -> bool:
+    return isinstance(document, dict) and document.get("format") == FORMAT
+
+
+def plan_from_held(document: Any) -> ImportPlan:
+    if not is_held_export(document):
         raise ImportFileError("This JSON file is not a Held export (held.json).")
     version = document.get("schema_version")
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
