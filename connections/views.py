@@ -239,22 +239,31 @@ def help_page(request: HttpRequest) -> HttpResponse:
 
 
 def _safety_plan_context(user: object) -> dict[str, object]:
-    plan = SafetyPlan.objects.filter(owner=user).first()
+    """The plan's steps in Stanley-Brown order, keeping only the ones the writer has filled in."""
+    plan = (
+        SafetyPlan.objects.filter(owner=user)
+        .prefetch_related("distraction_people", "help_people", "professionals")
+        .first()
+    )
     if plan is None:
-        return {"plan": None}
+        return {"plan_steps": [], "plan_has_gaps": True}
     cipher = cipher_for(user)
-    steps = {stem: plan.step_text(cipher, stem) for stem, _title, _hint in SafetyPlan.WRITTEN_STEPS}
+    text = {stem: plan.step_text(cipher, stem) for stem, _title, _hint in SafetyPlan.WRITTEN_STEPS}
+    titles = {stem: title for stem, title, _hint in SafetyPlan.WRITTEN_STEPS}
+    steps = [
+        (1, titles["warning_signs"], text["warning_signs"], []),
+        (2, titles["coping"], text["coping"], []),
+        (3, titles["distractions"], text["distractions"], list(plan.distraction_people.all())),
+        (4, "People I can ask for help", "", list(plan.help_people.all())),
+        (5, "Professionals I can contact", "", list(plan.professionals.all())),
+        (6, titles["safe_surroundings"], text["safe_surroundings"], []),
+    ]
+    filled = [step for step in steps if step[2] or step[3]]
     return {
-        "plan": plan,
-        "plan_steps": steps,
-        "plan_titles": {stem: title for stem, title, _hint in SafetyPlan.WRITTEN_STEPS},
-        "distraction_people": list(plan.distraction_people.all()),
-        "help_people": list(plan.help_people.all()),
-        "plan_professionals": list(plan.professionals.all()),
-        "plan_is_empty": not any(steps.values())
-        and not plan.distraction_people.exists()
-        and not plan.help_people.exists()
-        and not plan.professionals.exists(),
+        "plan_steps": filled,
+        "plan_has_gaps": len(filled) < len(steps),
+        "worth_living_for": text["worth_living_for"],
+        "worth_living_for_title": titles["worth_living_for"],
     }
 
 
