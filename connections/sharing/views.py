@@ -30,12 +30,15 @@ from journal.querysets import Cursor
 
 
 def _share_for_writer(request: HttpRequest, share_id: int) -> Share:
-    return get_object_or_404(Share.objects.for_writer(request.user).select_related("writer", "person"), pk=share_id)
+    shares = Share.objects.for_writer(request.user).select_related("writer", "writer__data_key", "person")
+    return get_object_or_404(shares, pk=share_id)
 
 
 def _share_for_practitioner(request: HttpRequest, share_id: int) -> Share:
     """The share if this account accepted it, ended or not; anyone else gets 404."""
-    return get_object_or_404(Share.objects.for_practitioner(request.user).select_related("writer"), pk=share_id)
+    # The writer's wrapped data key comes along, so opening their entries needs no query of its own.
+    shares = Share.objects.for_practitioner(request.user).select_related("writer", "writer__data_key")
+    return get_object_or_404(shares, pk=share_id)
 
 
 def _ended(request: HttpRequest, share: Share) -> HttpResponse:
@@ -84,7 +87,11 @@ def practice_home(request: HttpRequest) -> HttpResponse:
 
 def _feed_context(share: Share, request: HttpRequest, *, preview: bool) -> dict[str, object]:
     cursor = Cursor.parse(request.GET.get("after"))
+    # Entry links are built from one prefix rather than reversed 25 times per page.
+    feed_name = "sharing:share_preview" if preview else "sharing:practice_feed"
     return {
+        "entry_base": reverse(feed_name, args=[share.pk]) + "entries/",
+        "read_mark_words": "Marked read" if preview else "You marked this read",
         "share": share,
         "writer_name": services.writer_label(share.writer),
         "page": reading.feed_page(share, cursor),
