@@ -246,6 +246,9 @@ SECURE_CSP = {
 }
 
 # Logs carry ids and outcomes, never journal text (see README, Privacy).
+# Error reports (ADMINS emails) carry no POST or GET values, cookies or frame variables: accounts/reporting.py.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "accounts.reporting.BlindExceptionReporterFilter"
+DEFAULT_EXCEPTION_REPORTER = "accounts.reporting.BlindExceptionReporter"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
