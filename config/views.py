@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.cache import never_cache
 
 from accounts.outbox import read_outbox
 from config.context_processors import outbox_is_local
@@ -9,6 +10,7 @@ from journal.home import journal_home_context
 from journal.insights_home import insights_home_context
 
 
+@never_cache  # a writer's home shows entry titles ("On this day") and people
 def home(request: HttpRequest) -> HttpResponse:
     """Visitors get the landing page; a signed-in writer gets their home."""
     if not request.user.is_authenticated:
