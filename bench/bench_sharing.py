@@ -9,14 +9,21 @@
 """
 
 import datetime
+from datetime import date
+from typing import TYPE_CHECKING
 
 from bench.harness import BenchContext, Result
+
+if TYPE_CHECKING:
+    from accounts.models import User
+    from connections.sharing.models import Share
+    from journal.models import Tag
 
 FEED_TARGET = 0.45
 SECRET = "Only the practitioner may read this sentence."
 
 
-def _seed_journal(ctx: BenchContext, writer, *, total: int, in_scope: int):  # noqa: ANN001, ANN202
+def _seed_journal(ctx: BenchContext, writer: "User", *, total: int, in_scope: int) -> tuple[list, "Tag", date, list]:
     """`total` entries, one a day back from today; `in_scope` of them shared: 30% by date, 40% by tag, 30% by hand."""
     from journal.models import Entry, Tag
 
@@ -46,7 +53,9 @@ def _seed_journal(ctx: BenchContext, writer, *, total: int, in_scope: int):  # n
     return rows, therapy, today - datetime.timedelta(days=by_date - 1), older[by_tag : in_scope - by_date]
 
 
-def _start_active_share(writer, practitioner, *, ends_on, tags=(), entries_from=None):  # noqa: ANN001, ANN202
+def _start_active_share(
+    writer: "User", practitioner: "User", *, ends_on: date, tags: tuple = (), entries_from: date | None = None
+) -> "Share":
     from connections.models import Kind, Person
     from connections.sharing import services
 
@@ -78,7 +87,7 @@ def run(ctx: BenchContext, quick: bool) -> list[Result]:
     practitioner = ctx.create_writer()
     rows, therapy, entries_from, picked = _seed_journal(ctx, writer, total=total, in_scope=in_scope)
     ends_on = writer.local_today() + datetime.timedelta(days=90)
-    share = _start_active_share(writer, practitioner, ends_on=ends_on, tags=[therapy], entries_from=entries_from)
+    share = _start_active_share(writer, practitioner, ends_on=ends_on, tags=(therapy,), entries_from=entries_from)
     SharedEntry.objects.bulk_create([SharedEntry(share=share, entry_id=entry.pk) for entry in picked])
     shared = entries_in_scope(share).count()
     ctx.say(f"{total} entries, {shared} in scope")
