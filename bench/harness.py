@@ -32,6 +32,7 @@ import urllib.parse
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
+from html.parser import HTMLParser
 from http.cookies import SimpleCookie
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -375,6 +376,79 @@ def load(
     )
 
 
+# --- reading forms like a browser ------------------------------------------------------------------
+
+
+class Form:
+    def __init__(self, action: str, method: str) -> None:
+        self.action = action
+        self.method = method.lower()
+        self.fields: dict[str, list[str]] = {}
+        self.choices: dict[str, list[str]] = {}
+        self.buttons: list[str] = []
+        self.text = ""
+
+
+class FormParser(HTMLParser):
+    """Just enough of a browser's form handling: hidden and filled inputs, checked boxes, selected options."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.forms: list[Form] = []
+        self._form: Form | None = None
+        self._select: str | None = None
+        self._button = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = {name: value or "" for name, value in attrs}
+        if tag == "form":
+            self._form = Form(attributes.get("action", ""), attributes.get("method", "get"))
+            self.forms.append(self._form)
+            return
+        form = self._form
+        if form is None:
+            return
+        name = attributes.get("name", "")
+        if tag == "input" and name:
+            kind = attributes.get("type", "text")
+            if kind in ("checkbox", "radio"):
+                form.choices.setdefault(name, []).append(attributes.get("value", "on"))
+                if "checked" in attributes:
+                    form.fields.setdefault(name, []).append(attributes.get("value", "on"))
+            elif kind not in ("submit", "button", "file"):
+                form.fields[name] = [attributes.get("value", "")]
+        elif tag == "select" and name:
+            self._select = name
+        elif tag == "option" and self._select:
+            form.choices.setdefault(self._select, []).append(attributes.get("value", ""))
+            if "selected" in attributes or self._select not in form.fields:
+                form.fields[self._select] = [attributes.get("value", "")]
+        elif tag == "textarea" and name:
+            form.fields.setdefault(name, [""])
+        elif tag == "button":
+            self._button = True
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form":
+            self._form = None
+        elif tag == "select":
+            self._select = None
+        elif tag == "button":
+            self._button = False
+
+    def handle_data(self, data: str) -> None:
+        if self._form is not None:
+            self._form.text += data
+            if self._button and data.strip():
+                self._form.buttons.append(data.strip())
+
+
+def forms_in(html: str) -> list[Form]:
+    parser = FormParser()
+    parser.feed(html)
+    return parser.forms
+
+
 # --- a logged-in HTTP client ----------------------------------------------------------------------
 
 
@@ -436,6 +510,15 @@ class HttpClient:
         token = self.csrf_token()
         headers = {"X-CSRFToken": token, **kwargs.pop("headers", {})}
         return self.request("POST", path, data={"csrfmiddlewaretoken": token, **(data or {})}, headers=headers)
+
+    def submit(self, form: Form, *, page_path: str, values: dict[str, list[str]] | None = None) -> Response:
+        """Send a form read from a page (see `forms_in`) as a browser would, with `values` changed."""
+        data: dict[str, Any] = {name: list(value) for name, value in form.fields.items()}
+        data.update(values or {})
+        action = form.action or page_path
+        if form.method == "post":
+            return self.post(action, data)
+        return self.get(action + "?" + urllib.parse.urlencode(data, doseq=True))
 
     def login(self, email: str, password: str = DEFAULT_PASSWORD) -> Response:
         """Log in through allauth's real form; raises if it did not take (a 200 is the form again)."""
@@ -673,6 +756,7 @@ class BenchContext:
         quick: bool = False,
         database: str | None = None,
         redis_url: str | None = None,
+        postgres_url: str | None = None,
         workers: int | None = None,
         concurrency: int | None = None,
         seconds: float | None = None,
@@ -684,7 +768,7 @@ class BenchContext:
         # Engineers sharing a machine each have a test suffix: their bench database gets it too, so two
         # runs never drop each other's database.
         self.database = database or os.environ.get("HELD_BENCH_DB", "held_bench" + os.environ.get("HELD_TEST_DB", ""))
-        self.postgres_url = os.environ.get("HELD_BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
+        self.postgres_url = postgres_url or os.environ.get("HELD_BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
         self.redis_url = redis_url or default_redis_url()
         self.workers = workers or _env_int("HELD_BENCH_WORKERS", 2)
         self.concurrency = concurrency or _env_int("HELD_BENCH_CONCURRENCY", 4)
@@ -840,14 +924,30 @@ class BenchContext:
         self.say(f"gunicorn with {server.workers} workers up on {server.base_url} in {took:.1f} s")
         return server
 
-    def spawn(self, args: list[str], *, extra_env: dict[str, str] | None = None, log_name: str) -> subprocess.Popen:
-        """A helper process (a Celery worker, an SMTP sink ...) with the bench environment; ended by `close()`."""
+    def spawn(
+        self,
+        args: list[str],
+        *,
+        extra_env: dict[str, str] | None = None,
+        log_name: str,
+        new_session: bool = False,
+    ) -> subprocess.Popen:
+        """A helper process (a Celery worker, an SMTP sink ...) with the bench environment; ended by `close()`.
+
+        `new_session=True` puts it in a process group of its own, so `os.killpg(process.pid, signal.SIGKILL)`
+        kills it and its children at once (a fault run killing a prefork worker).
+        """
         LOG_DIR.mkdir(parents=True, exist_ok=True)
         # The harness's pid keeps logs of runs by several people on one machine apart.
         log_path = LOG_DIR / f"{log_name}-{os.getpid()}.log"
         with log_path.open("wb") as log:
             process = subprocess.Popen(
-                args, cwd=ROOT, env={**self.env, **(extra_env or {})}, stdout=log, stderr=subprocess.STDOUT
+                args,
+                cwd=ROOT,
+                env={**self.env, **(extra_env or {})},
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=new_session,
             )
         self._processes.append(process)
         self._log_paths[process.pid] = log_path
@@ -857,7 +957,14 @@ class BenchContext:
         """Where a process started with `spawn` (or `celery_worker`) writes its output."""
         return self._log_paths[process.pid]
 
-    def celery_worker(self, *, concurrency: int = 1, extra_args: list[str] | None = None) -> subprocess.Popen:
+    def celery_worker(
+        self,
+        *,
+        concurrency: int = 1,
+        extra_args: list[str] | None = None,
+        extra_env: dict[str, str] | None = None,
+        new_session: bool = False,
+    ) -> subprocess.Popen:
         """A real Celery worker on the bench Redis and database (prefork, late acks as configured)."""
         args = [
             sys.executable,
@@ -874,7 +981,7 @@ class BenchContext:
             f"bench-{os.getpid()}-{len(self._processes)}@%h",
             *(extra_args or []),
         ]
-        return self.spawn(args, log_name=f"celery-{len(self._processes)}")
+        return self.spawn(args, log_name=f"celery-{len(self._processes)}", extra_env=extra_env, new_session=new_session)
 
     # seeding
 
@@ -1035,6 +1142,8 @@ class BenchContext:
             "postgresql": postgres,
             "redis": redis_version,
             "commit": commit,
+            # Other work on the machine while this ran; high figures make every absolute number suspect.
+            "load_average": [round(figure, 2) for figure in os.getloadavg()],
             "gunicorn_workers": self.workers,
             "concurrency": self.concurrency,
             "seconds_per_side": self.seconds,

@@ -16,6 +16,7 @@ import argparse
 import csv
 import datetime
 import json
+import os
 import random
 import subprocess
 import sys
@@ -132,6 +133,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     began = time.perf_counter()
+    load_before = [round(figure, 2) for figure in os.getloadavg()]
     LOG_DIR.mkdir(parents=True, exist_ok=True)
     prefix = LOG_DIR / "load"
     for stale in LOG_DIR.glob("load_*.csv"):
@@ -189,7 +191,8 @@ def main(argv: list[str] | None = None) -> int:
         f"\n{args.users} writers, {args.run_time}, {args.workers} gunicorn workers, worker and beat "
         f"{'running' if worker_alive else 'DIED'}; failures: {failure_count}; "
         f"errors in server log: {len(server_log_errors)}, in worker log: {len(worker_log_errors)}; "
-        f"{time.perf_counter() - began:.0f} s in all"
+        f"{time.perf_counter() - began:.0f} s in all; "
+        f"load average before {load_before}, after {machine['load_average']}"
     )
     for line in (server_log_errors + worker_log_errors)[:10]:
         print("  log:", line)
@@ -201,6 +204,7 @@ def main(argv: list[str] | None = None) -> int:
                 "run_time": args.run_time,
                 "gunicorn_workers": args.workers,
                 "machine": machine,
+                "load_average_before": load_before,
                 "endpoints": endpoints,
                 "aggregated": total,
                 "failures": failures,

@@ -25,13 +25,17 @@ import json
 import os
 import random
 import re
+import sys
 import threading
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
 from locust import HttpUser, between, events, task
 from requests.adapters import HTTPAdapter
+
+# locust puts bench/ on the path; the harness's form reader lives in the bench package.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.harness import Form, forms_in
 
 WRITERS_FILE = Path(os.environ.get("HELD_LOAD_WRITERS", "var/bench/load-writers.json"))
 # Words the seeded entries contain (bench/load.py) and the new ones will: searches find something.
@@ -67,76 +71,6 @@ class SourceAddressAdapter(HTTPAdapter):
     def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
         kwargs["source_address"] = (self.address, 0)
         super().init_poolmanager(*args, **kwargs)
-
-
-class Form:
-    def __init__(self, action: str, method: str) -> None:
-        self.action = action
-        self.method = method.lower()
-        self.fields: dict[str, list[str]] = {}
-        self.choices: dict[str, list[str]] = {}
-        self.buttons: list[str] = []
-        self.text = ""
-
-
-class FormParser(HTMLParser):
-    """Just enough of a browser's form handling: hidden and filled inputs, checked boxes, selected options."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.forms: list[Form] = []
-        self._form: Form | None = None
-        self._select: str | None = None
-        self._button = False
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        attributes = {name: value or "" for name, value in attrs}
-        if tag == "form":
-            self._form = Form(attributes.get("action", ""), attributes.get("method", "get"))
-            self.forms.append(self._form)
-            return
-        form = self._form
-        if form is None:
-            return
-        name = attributes.get("name", "")
-        if tag == "input" and name:
-            kind = attributes.get("type", "text")
-            if kind in ("checkbox", "radio"):
-                form.choices.setdefault(name, []).append(attributes.get("value", "on"))
-                if "checked" in attributes:
-                    form.fields.setdefault(name, []).append(attributes.get("value", "on"))
-            elif kind not in ("submit", "button", "file"):
-                form.fields[name] = [attributes.get("value", "")]
-        elif tag == "select" and name:
-            self._select = name
-        elif tag == "option" and self._select:
-            form.choices.setdefault(self._select, []).append(attributes.get("value", ""))
-            if "selected" in attributes or self._select not in form.fields:
-                form.fields[self._select] = [attributes.get("value", "")]
-        elif tag == "textarea" and name:
-            form.fields.setdefault(name, [""])
-        elif tag == "button":
-            self._button = True
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "form":
-            self._form = None
-        elif tag == "select":
-            self._select = None
-        elif tag == "button":
-            self._button = False
-
-    def handle_data(self, data: str) -> None:
-        if self._form is not None:
-            self._form.text += data
-            if self._button and data.strip():
-                self._form.buttons.append(data.strip())
-
-
-def forms_in(html: str) -> list[Form]:
-    parser = FormParser()
-    parser.feed(html)
-    return parser.forms
 
 
 def _sentence(words: int = 40) -> str:
