@@ -2,12 +2,19 @@
 
 import datetime
 from dataclasses import dataclass, field
+from urllib.parse import quote
 
 from accounts.crypto import WriterCipher
 from journal.markdown import first_line
 from journal.models import MOOD_CHOICES, Draft, Entry
+from journal.querysets import TAG_NAME_SEPARATOR
 
 MOOD_WORDS: dict[int, str] = dict(MOOD_CHOICES)
+
+
+# Links are built from this prefix rather than reversed per row: the list page renders 25 rows per request
+# and is measured against a bare view (bench/bench_journal.py). It matches journal.urls under /journal/.
+JOURNAL_PATH = "/journal/"
 
 
 @dataclass(frozen=True)
@@ -26,6 +33,29 @@ class EntryRow:
     def mood_word(self) -> str:
         return MOOD_WORDS.get(self.mood, "") if self.mood else ""
 
+    @property
+    def mood_dots(self) -> str:
+        """Five marks, filled up to the mood: a quiet picture beside the word, never instead of it."""
+        return "●" * self.mood + "○" * (5 - self.mood) if self.mood else ""
+
+    # Dates formatted here rather than with |date in the template: cheaper on the measured list page.
+    @property
+    def date_iso(self) -> str:
+        return self.entry_date.isoformat()
+
+    @property
+    def date_display(self) -> str:
+        day = self.entry_date
+        return f"{day:%a} {day.day} {day:%b} {day.year}"
+
+    @property
+    def url(self) -> str:
+        return f"{JOURNAL_PATH}{self.id}/"
+
+    @property
+    def tag_links(self) -> list[tuple[str, str]]:
+        return [(name, f"{JOURNAL_PATH}?tag={quote(name)}") for name in self.tag_names]
+
 
 def entry_row(entry: Entry, cipher: WriterCipher) -> EntryRow:
     title = entry.title(cipher).strip()
@@ -36,10 +66,19 @@ def entry_row(entry: Entry, cipher: WriterCipher) -> EntryRow:
         label=label,
         has_title=bool(title),
         mood=entry.mood,
-        # Reads the prefetched tags: no query per row.
-        tag_names=[tag.name for tag in entry.tags.all()],
+        tag_names=_tag_names(entry),
         deleted_at=entry.deleted_at,
     )
+
+
+def _tag_names(entry: Entry) -> list[str]:
+    # From EntryQuerySet.with_tag_names() when the query asked for it; never a query per row.
+    joined = getattr(entry, "tag_names_joined", None)
+    if joined is not None:
+        return joined.split(TAG_NAME_SEPARATOR)
+    if hasattr(entry, "tag_names_joined"):
+        return []
+    return [tag.name for tag in entry.tags.all()]
 
 
 @dataclass(frozen=True)

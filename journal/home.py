@@ -34,7 +34,8 @@ def journal_home_context(user: User) -> dict[str, object]:
     entries = (
         Entry.objects.for_owner(user)
         .filter(same_day_filter(today))
-        .prefetch_related("tags")
+        .for_list_rows()
+        .with_tag_names()
         .newest_first()[:ON_THIS_DAY_LIMIT]
     )
     entries = list(entries)

@@ -9,6 +9,10 @@ from django.db import models
 if TYPE_CHECKING:
     from accounts.models import User
 
+# Tag names never contain control characters (journal.tags.parse_tag_names removes them), so one can
+# separate them safely.
+TAG_NAME_SEPARATOR = "\x1f"
+
 
 @dataclass(frozen=True)
 class Cursor:
@@ -70,6 +74,24 @@ class EntryQuerySet(models.QuerySet):
                 models.Exists(EntrySearchToken.objects.filter(entry=models.OuterRef("pk"), token=token))
             )
         return queryset
+
+    def with_tag_names(self) -> Self:
+        """Each entry's tag names in one column (`tag_names_joined`, sorted, TAG_NAME_SEPARATOR between):
+        one correlated subquery instead of a prefetch query and its per-row managers."""
+        from journal.models import Tag
+
+        names = (
+            Tag.objects.filter(entries=models.OuterRef("pk"))
+            .order_by()
+            .values("entries")
+            .annotate(joined=models.StringAgg("name", delimiter=models.Value(TAG_NAME_SEPARATOR), order_by="name"))
+            .values("joined")
+        )
+        return self.annotate(tag_names_joined=models.Subquery(names))
+
+    def for_list_rows(self) -> Self:
+        """Only what a list row shows (journal.display.entry_row)."""
+        return self.only("id", "owner_id", "entry_date", "mood", "title_sealed", "body_sealed", "deleted_at")
 
     def with_tag_named(self, name: str) -> Self:
         return self.filter(tags__name__iexact=name)

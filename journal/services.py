@@ -217,11 +217,16 @@ def _tags_named(user: User, names: list[str]) -> list[Tag]:
     return [by_lower[key] for key in wanted if key in by_lower]
 
 
+def search_text(*, title: str, body: str, feelings: list[str], tag_names: list[str]) -> str:
+    """Everything an entry can be found by. Feelings and tags are included, so "lonely" finds the entries
+    marked lonely."""
+    return "\n".join([title, body, *feelings, *tag_names])
+
+
 def _index(
     cipher: WriterCipher, entry: Entry, *, title: str, body: str, feelings: list[str], tag_names: list[str]
 ) -> None:
-    # Feelings and tags are indexed too, so searching "lonely" finds the entries marked lonely.
-    text = "\n".join([title, body, *feelings, *tag_names])
+    text = search_text(title=title, body=body, feelings=feelings, tag_names=tag_names)
     EntrySearchToken.objects.filter(entry=entry).delete()
     EntrySearchToken.objects.bulk_create(
         [EntrySearchToken(owner_id=entry.owner_id, entry=entry, token=token) for token in cipher.search_tokens(text)]

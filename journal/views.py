@@ -22,7 +22,7 @@ from journal import services
 from journal.display import draft_row, entry_row, mood_word
 from journal.forms import EntryFilterForm, EntryForm, WriterPromptForm
 from journal.markdown import render_markdown
-from journal.models import Draft, Entry, Tag, WriterPrompt
+from journal.models import MOOD_CHOICES, Draft, Entry, Tag, WriterPrompt
 from journal.prompts import PROMPT_GROUPS, offer_prompt, prompt_library
 from journal.querysets import Cursor
 
@@ -96,8 +96,7 @@ def entry_list(request: HttpRequest) -> HttpResponse:
         "newer_query": _with_cursor(base_query, "before", rows[0]) if has_newer and rows else "",
         "first_page_query": base_query.urlencode(),
         "is_first_page": not has_newer,
-        "draft_count": Draft.objects.for_owner(user).count(),
-        "today": user.local_today(),
+        "mood_choices": [("", "Any mood"), *MOOD_CHOICES],
     }
     return render(request, "journal/list.html", context)
 
@@ -105,7 +104,7 @@ def entry_list(request: HttpRequest) -> HttpResponse:
 def _keyset_page(entries: Any, params: Any) -> tuple[list[Entry], bool, bool]:
     """One page newest first, plus whether newer and older pages exist. Never OFFSET: page 400 costs
     what page 1 costs."""
-    entries = entries.prefetch_related("tags")
+    entries = entries.for_list_rows().with_tag_names()
     before = Cursor.parse(params.get("before"))
     after = Cursor.parse(params.get("after"))
     if before:
@@ -390,7 +389,7 @@ def entry_delete_forever(request: HttpRequest, entry_id: int) -> HttpResponse:
 @login_required
 def trash(request: HttpRequest) -> HttpResponse:
     cipher = cipher_for(request.user)
-    entries = Entry.objects.owned_by(request.user).in_trash().prefetch_related("tags").order_by("-deleted_at")
+    entries = Entry.objects.owned_by(request.user).in_trash().with_tag_names().order_by("-deleted_at")
     rows = [(entry_row(entry, cipher), services.trash_expires_on(entry)) for entry in entries]
     return render(request, "journal/trash.html", {"rows": rows, "trash_days": services.TRASH_DAYS})
 
