@@ -5,6 +5,7 @@ Plain functions rather than conftest fixtures, so each test file says where its 
 
 import datetime
 
+import pytest
 from django.test import Client
 from django.utils import timezone
 
@@ -97,3 +98,13 @@ def client_for(user: User) -> Client:
     client = Client()
     client.force_login(user)
     return client
+
+
+@pytest.fixture
+def mailing_worker(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch, smtp_sink):
+    """A real Celery worker whose mailer is the real SMTP sink (the worker reads SMTP_* from its environment)."""
+    monkeypatch.setenv("SMTP_HOST", smtp_sink.host)
+    monkeypatch.setenv("SMTP_PORT", str(smtp_sink.port))
+    monkeypatch.setenv("SMTP_USE_TLS", "false")
+    request.getfixturevalue("celery_worker_process")
+    return smtp_sink

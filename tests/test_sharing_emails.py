@@ -10,7 +10,14 @@ from django.core import mail
 
 from connections.sharing import services
 from connections.sharing.models import Share
-from tests.sharing_fixtures import active_share, client_for, make_entry, make_professional, pick
+from tests.sharing_fixtures import (  # noqa: F401 (mailing_worker is a fixture)
+    active_share,
+    client_for,
+    mailing_worker,
+    make_entry,
+    make_professional,
+    pick,
+)
 
 SECRET_TITLE = "The thing about my brother"
 SECRET_BODY = "Nobody else knows this part."
@@ -108,25 +115,16 @@ def test_no_email_goes_to_the_practitioner_for_scope_agenda_or_accepting(
 # --- through a real worker and a real SMTP server ------------------------------------------------------
 
 
-@pytest.fixture
-def mailing_worker(request, monkeypatch, smtp_sink):
-    """A real Celery worker whose mailer is the real SMTP sink (it reads SMTP_* from its environment)."""
-    monkeypatch.setenv("SMTP_HOST", smtp_sink.host)
-    monkeypatch.setenv("SMTP_PORT", str(smtp_sink.port))
-    monkeypatch.setenv("SMTP_USE_TLS", "false")
-    request.getfixturevalue("celery_worker_process")
-    return smtp_sink
-
-
 @pytest.mark.integration
+@pytest.mark.usefixtures("mailing_worker")
 @pytest.mark.django_db(transaction=True)
-def test_starting_a_share_delivers_one_invitation_through_the_worker(writer, practitioner, mailing_worker):
+def test_starting_a_share_delivers_one_invitation_through_the_worker(writer, practitioner, smtp_sink):
     person = make_professional(writer, email=practitioner.email)
     make_entry(writer, title=SECRET_TITLE, body=SECRET_BODY)
     ends_on = writer.local_today() + datetime.timedelta(days=30)
 
     client_for(writer).post(f"/people/{person.pk}/share/", {"email": practitioner.email, "ends_on": ends_on})
-    (message,) = mailing_worker.wait_for(1, timeout=30)
+    (message,) = smtp_sink.wait_for(1, timeout=30)
     share = Share.objects.get()
     path = re.search(r"https?://[^/\s]+(/shares/invitation/\S+/)", message.get_body(("plain",)).get_content()).group(1)
     client_for(practitioner).post(path)
@@ -136,16 +134,17 @@ def test_starting_a_share_delivers_one_invitation_through_the_worker(writer, pra
     assert SECRET_TITLE not in message.as_string()
     share.refresh_from_db()
     assert share.status == "active"
-    assert len(mailing_worker.wait_for(2, timeout=2)) == 1  # still the one email
+    assert len(smtp_sink.wait_for(2, timeout=2)) == 1  # still the one email
 
 
 @pytest.mark.integration
+@pytest.mark.usefixtures("mailing_worker")
 @pytest.mark.django_db(transaction=True)
-def test_a_read_notice_arrives_through_the_worker(writer, practitioner, mailing_worker):
+def test_a_read_notice_arrives_through_the_worker(writer, practitioner, smtp_sink):
     share, entry = shared_with_notices(writer, practitioner, notify=True)
 
     client_for(practitioner).get(f"/practice/{share.pk}/entries/{entry.pk}/")
-    (message,) = mailing_worker.wait_for(1, timeout=30)
+    (message,) = smtp_sink.wait_for(1, timeout=30)
 
     assert message["To"] == writer.email
     assert message["Subject"] == "Dr. K read something you share"

@@ -82,11 +82,11 @@ class ShareStartForm(ShareScopeForm):
 
 class AgendaForm(forms.Form):
     agenda = forms.CharField(
-        label="For our next session",
+        label="What would you like to talk about?",
         required=False,
         max_length=AGENDA_MAX_CHARS,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="A few lines about what you would like to talk about. Shown at the top of what they read.",
+        help_text="A few lines for your next appointment. They see it at the top of what you share.",
     )
 
 

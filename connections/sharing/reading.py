@@ -5,14 +5,14 @@ query returned. The feed costs the same few queries whether 10 or 1,000 entries 
 """
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from django.db.models import OuterRef, QuerySet, StringAgg, Subquery, Value
 from django.utils.safestring import SafeString, mark_safe
 
 from accounts.crypto import WriterCipher, unwrap_data_key
 from accounts.keyring import cipher_for
-from connections.sharing.models import Share
+from connections.sharing.models import ReadMark, Share
 from connections.sharing.querysets import entries_in_scope, with_read_mark
 from journal.markdown import first_line, render_markdown
 from journal.models import MOOD_CHOICES, Entry
@@ -145,3 +145,28 @@ def scoped_entry(share: Share, entry_id: int) -> Entry | None:
 
 def agenda_text(share: Share) -> str:
     return share.agenda(writer_cipher(share)) if share.agenda_sealed else ""
+
+
+@dataclass(frozen=True)
+class ReadMarkLine:
+    entry_id: int
+    label: str
+    marked_at: datetime
+
+
+def read_marks_for_writer(share: Share) -> list[ReadMarkLine]:
+    """The writer's own view of what the practitioner marked read, newest mark first, with the writer's titles."""
+    marks = (
+        ReadMark.objects.filter(share=share, entry__deleted_at__isnull=True)
+        .select_related("entry")
+        .order_by("-marked_at")
+    )
+    cipher = writer_cipher(share)
+    return [
+        ReadMarkLine(
+            entry_id=mark.entry_id,
+            label=mark.entry.title(cipher) or first_line(mark.entry.body(cipher)) or "Untitled entry",
+            marked_at=mark.marked_at,
+        )
+        for mark in marks
+    ]

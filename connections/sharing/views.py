@@ -210,7 +210,7 @@ def _share_detail_context(share: Share, **forms: object) -> dict[str, object]:
     picks = list(
         share.picks.select_related("entry").filter(entry__deleted_at__isnull=True).order_by("-entry__entry_date")
     )
-    marks = list(share.read_marks.select_related("entry").filter(entry__deleted_at__isnull=True))
+    marks = reading.read_marks_for_writer(share)
     return {
         "share": share,
         "picked_count": len(picks),
