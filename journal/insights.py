@@ -1,12 +1,16 @@
 """Insights as pure arithmetic over plain rows: no database, no request, no templates.
 
-Everything here works on `EntryRow` and `ContactRow` values (dates, moods, feeling words, tag names and
-timestamps: never an entry's title or body) and on the writer's time zone, so every figure on the
-insights page can be checked by hand in a test.
+Everything here works on plain rows (days with their moods, tags with their moods, feeling words, local
+hours, contact days: never an entry's title or body), so every figure on the insights page can be checked
+by hand in a test. The loader in journal/insights_context.py lets the database do the grouping that is
+simple SQL (moods per day, moods per tag, entries per hour) and hands over the small results.
 
 How the figures are defined (the page says the same in plain words):
-- A day is the writer's local day: `entry_date` already is one; timestamps (`created_at`,
-  `happened_at`) are turned into local days and hours with the writer's zone.
+- A day is the writer's local day: `entry_date` already is one; the hour an entry was begun and the day a
+  contact happened are the writer's local ones. The loader (journal/insights_context.py) has the database
+  convert `created_at` and `happened_at` with the writer's zone (Django's `tzinfo=`), which is what keeps
+  the page quick over years of rows; the tests pin it in zones on both sides of UTC, across DST changes.
+  The late-night note converts its few timestamps here, with `zoneinfo`.
 - A day's mood is the mean of the moods of that day's entries (entries without a mood are left out),
   and every longer average (a week, a month, a year, days with people) is the mean of day moods, so a
   day with three entries counts as much as a day with one.
@@ -25,6 +29,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from fractions import Fraction
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 MOOD_WORDS = {1: "very low", 2: "low", 3: "okay", 4: "good", 5: "very good"}
@@ -44,6 +49,12 @@ LATE_NIGHT_HOURS = range(0, 5)
 LATE_NIGHTS_NEEDED = 3
 
 ONE_DAY = datetime.timedelta(days=1)
+# English names without strftime (which follows the process locale, and is slow over a year of days).
+WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+MONTH_NAMES = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
 
 
 class Period(StrEnum):
@@ -52,41 +63,63 @@ class Period(StrEnum):
     YEAR = "year"
 
 
+# Tuples rather than dataclasses: thousands are made per page, and NamedTuple is the cheapest to build.
+class MoodSum(NamedTuple):
+    """The moods of the entries of one local day (or of one tag): their sum and how many there are."""
+
+    key: datetime.date | str
+    total: int
+    count: int
+
+
 @dataclass(frozen=True)
 class EntryRow:
-    """What insights may know about an entry: never its title or body."""
+    """One entry as insights may know it (never its title or body), for callers that hold entry rows
+    rather than the grouped sums the insights page loads; see `day_moods_of_entries`."""
 
     entry_date: datetime.date
     mood: int | None
-    feelings: tuple[str, ...]
-    tags: tuple[str, ...]
-    created_at: datetime.datetime
+    feelings: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    created_at: datetime.datetime | None = None
 
 
-@dataclass(frozen=True)
-class ContactRow:
-    happened_at: datetime.datetime
+class ContactRow(NamedTuple):
+    local_day: datetime.date  # the day it happened, in the writer's zone
     person_id: int
+
+
+# An exact mood: an int for most days (one entry), a Fraction where several entries are averaged.
+Mood = int | Fraction
 
 
 # --- numbers as the page shows them ------------------------------------------------------------------
 
 
-def mean(values: Iterable[Fraction | int]) -> Fraction | None:
+def mean(values: Iterable[Mood]) -> Fraction | None:
     values = list(values)
     if not values:
         return None
-    return Fraction(sum(values)) / len(values)
+    # Whole moods summed as ints, the few averaged days as Fractions: exact, and fast over years of days.
+    whole, parts = 0, Fraction(0)
+    for value in values:
+        if value.__class__ is int:
+            whole += value
+        else:
+            parts += value
+    return (parts + whole) / len(values)
 
 
-def one_decimal(value: Fraction) -> str:
+def one_decimal(value: Mood) -> str:
     """3.65 -> '3.7': rounded half up, the way people round by hand (not banker's rounding)."""
     exact = Decimal(value.numerator) / Decimal(value.denominator)
     return str(exact.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
 
-def nearest_mood(value: Fraction) -> int:
+def nearest_mood(value: Mood) -> int:
     """The 1-5 step a day's average is drawn as (3.5 -> 4)."""
+    if isinstance(value, int):
+        return value
     return int(value + Fraction(1, 2))
 
 
@@ -102,17 +135,24 @@ def start_of_local_day(day: datetime.date, zone: ZoneInfo) -> datetime.datetime:
 # --- days --------------------------------------------------------------------------------------------
 
 
-def day_moods(entries: Iterable[EntryRow]) -> dict[datetime.date, Fraction]:
+def day_moods_from_sums(days: Iterable[MoodSum]) -> dict[datetime.date, Mood]:
     """Each local day that has at least one mood, with the mean of that day's moods."""
-    moods_by_day: dict[datetime.date, list[int]] = defaultdict(list)
+    return {day: total if count == 1 else Fraction(total, count) for day, total, count in days if count}
+
+
+def day_moods(entries: Iterable[EntryRow]) -> dict[datetime.date, Mood]:
+    """The same from one row per entry: sums the moods of each day first."""
+    sums: dict[datetime.date, list[int]] = defaultdict(lambda: [0, 0])
     for entry in entries:
         if entry.mood is not None:
-            moods_by_day[entry.entry_date].append(entry.mood)
-    return {day: Fraction(sum(moods), len(moods)) for day, moods in moods_by_day.items()}
+            day = sums[entry.entry_date]
+            day[0] += entry.mood
+            day[1] += 1
+    return day_moods_from_sums(MoodSum(day, total, count) for day, (total, count) in sums.items())
 
 
-def contact_days(contacts: Iterable[ContactRow], zone: ZoneInfo) -> set[datetime.date]:
-    return {local_date(contact.happened_at, zone) for contact in contacts}
+def contact_days(contacts: Iterable[ContactRow]) -> set[datetime.date]:
+    return {contact.local_day for contact in contacts}
 
 
 # --- mood over time ----------------------------------------------------------------------------------
@@ -172,7 +212,7 @@ def periods_back(end_start: datetime.date, period: Period, count: int) -> dateti
     return end_start.replace(year=end_start.year - (count - 1))
 
 
-def mood_over_time(moods: dict[datetime.date, Fraction], period: Period, today: datetime.date) -> list[PeriodMood]:
+def mood_over_time(moods: dict[datetime.date, Mood], period: Period, today: datetime.date) -> list[PeriodMood]:
     """Average day mood per week, month or year, from the first period with a mood up to today's.
 
     Weeks reach back at most WEEKS_SHOWN weeks and months MONTHS_SHOWN months; years go back to the
@@ -187,7 +227,7 @@ def mood_over_time(moods: dict[datetime.date, Fraction], period: Period, today: 
         first = max(first, periods_back(last, period, WEEKS_SHOWN))
     elif period is Period.MONTH:
         first = max(first, periods_back(last, period, MONTHS_SHOWN))
-    grouped: dict[datetime.date, list[Fraction]] = defaultdict(list)
+    grouped: dict[datetime.date, list[Mood]] = defaultdict(list)
     for day, mood in moods.items():
         if first <= day <= today:
             grouped[period_start(day, period)].append(mood)
@@ -203,19 +243,16 @@ def mood_over_time(moods: dict[datetime.date, Fraction], period: Period, today: 
 # --- year in pixels ----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class PixelDay:
+class PixelDay(NamedTuple):
     day: datetime.date
-    average: Fraction | None  # None: no mood that day
+    average: Mood | None  # None: no mood that day
     is_future: bool
-
-    @property
-    def mood_step(self) -> int | None:
-        return nearest_mood(self.average) if self.average is not None else None
+    mood_step: int | None  # the 1-5 step it is drawn as
 
     @property
     def label(self) -> str:
-        when = f"{self.day:%A} {self.day.day} {self.day:%B %Y}"
+        day = self.day
+        when = f"{WEEKDAY_NAMES[day.weekday()]} {day.day} {MONTH_NAMES[day.month - 1]} {day.year}"
         if self.is_future:
             return f"{when}: still to come"
         if self.average is None:
@@ -226,20 +263,22 @@ class PixelDay:
         return f"{when}: mood {one_decimal(self.average)} of 5 on average, about {MOOD_WORDS[step]}"
 
 
-def year_in_pixels(moods: dict[datetime.date, Fraction], year: int, today: datetime.date) -> list[list[PixelDay]]:
+def year_in_pixels(moods: dict[datetime.date, Mood], year: int, today: datetime.date) -> list[list[PixelDay]]:
     """Twelve lists (January to December), one PixelDay per day of that month."""
     months = []
     for month in range(1, 13):
         day = datetime.date(year, month, 1)
         days = []
         while day.month == month:
-            days.append(PixelDay(day=day, average=moods.get(day), is_future=day > today))
+            average = moods.get(day)
+            step = None if average is None else nearest_mood(average)
+            days.append(PixelDay(day, average, day > today, step))
             day += ONE_DAY
         months.append(days)
     return months
 
 
-def years_with_moods(moods: dict[datetime.date, Fraction], today: datetime.date) -> list[int]:
+def years_with_moods(moods: dict[datetime.date, Mood], today: datetime.date) -> list[int]:
     """Years that can be shown as pixels: those with a mood, plus this year; oldest first."""
     return sorted({day.year for day in moods} | {today.year})
 
@@ -258,43 +297,37 @@ class TagMood:
         return one_decimal(self.average)
 
 
-def mood_by_tag(entries: Iterable[EntryRow], min_entries: int = MIN_ENTRIES_PER_TAG) -> tuple[list[TagMood], int]:
-    """Average mood of the entries carrying each tag, most-used tags first.
+def mood_by_tag(tags: Iterable[MoodSum], min_entries: int = MIN_ENTRIES_PER_TAG) -> tuple[list[TagMood], int]:
+    """Average mood of the entries carrying each tag (one MoodSum per tag), most-used tags first.
 
     Returns the tags with at least `min_entries` entries with a mood, and how many tags were left out
-    for having fewer. Tag names are compared without regard to case (the journal keeps one per name).
+    for having fewer.
     """
-    moods: dict[str, list[int]] = defaultdict(list)
-    spelling: dict[str, str] = {}
-    for entry in entries:
-        if entry.mood is None:
-            continue
-        for name in set(entry.tags):
-            key = name.casefold()
-            spelling.setdefault(key, name)
-            moods[key].append(entry.mood)
+    tags = [tag for tag in tags if tag.count]
     shown = [
-        TagMood(name=spelling[key], average=Fraction(sum(values), len(values)), entries=len(values))
-        for key, values in moods.items()
-        if len(values) >= min_entries
+        TagMood(name=name, average=Fraction(total, count), entries=count)
+        for name, total, count in tags
+        if count >= min_entries
     ]
     shown.sort(key=lambda tag: (-tag.entries, tag.name.casefold()))
-    return shown, len(moods) - len(shown)
+    return shown, len(tags) - len(shown)
 
 
-def feeling_counts(entries: Iterable[EntryRow]) -> list[tuple[str, int]]:
+def feeling_counts(feelings_per_entry: Iterable[list[str]]) -> list[tuple[str, int]]:
     """How many entries name each feeling word (a word twice in one entry counts once), commonest first."""
     counts: Counter[str] = Counter()
-    for entry in entries:
-        counts.update({word.strip().casefold() for word in entry.feelings if word.strip()})
+    for feelings in feelings_per_entry:
+        if feelings.__class__ is list:  # anything else in the JSON is not a list of words
+            counts.update({word.casefold() for word in feelings if word.__class__ is str})
+    counts.pop("", None)
     return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
 
 
-def writing_hours(entries: Iterable[EntryRow], zone: ZoneInfo) -> list[int]:
-    """Twenty-four counts: entries begun in each local hour of the day (00:00-00:59 first)."""
+def writing_hours(entries_per_hour: Iterable[tuple[int, int]]) -> list[int]:
+    """Twenty-four counts from (local hour, entries begun in it) pairs, 00:00-00:59 first."""
     hours = [0] * 24
-    for entry in entries:
-        hours[entry.created_at.astimezone(zone).hour] += 1
+    for hour, count in entries_per_hour:
+        hours[hour] += count
     return hours
 
 
@@ -370,7 +403,7 @@ class WithPeople:
 
 
 def with_people(
-    moods: dict[datetime.date, Fraction], days_with_contact: set[datetime.date], min_days: int = MIN_DAYS_EACH_SIDE
+    moods: dict[datetime.date, Mood], days_with_contact: set[datetime.date], min_days: int = MIN_DAYS_EACH_SIDE
 ) -> WithPeople:
     """Mood on days with a logged contact against days without; and on the day after each kind of day."""
     same_with = [mood for day, mood in moods.items() if day in days_with_contact]
@@ -407,7 +440,7 @@ class MonthReached:
 
 
 def people_reached_by_month(
-    contacts: Iterable[ContactRow], zone: ZoneInfo, today: datetime.date, months: int = REACHED_MONTHS_SHOWN
+    contacts: Iterable[ContactRow], today: datetime.date, months: int = REACHED_MONTHS_SHOWN
 ) -> list[MonthReached]:
     """Per local month, oldest first, the last `months` months up to this one (a month with nobody is 0)."""
     last = today.replace(day=1)
@@ -415,7 +448,7 @@ def people_reached_by_month(
     people: dict[datetime.date, set[int]] = defaultdict(set)
     counts: Counter[datetime.date] = Counter()
     for contact in contacts:
-        month = local_date(contact.happened_at, zone).replace(day=1)
+        month = contact.local_day.replace(day=1)
         if first <= month <= last:
             people[month].add(contact.person_id)
             counts[month] += 1
@@ -427,9 +460,9 @@ def people_reached_by_month(
     return result
 
 
-def people_reached_since(contacts: Iterable[ContactRow], zone: ZoneInfo, first_day: datetime.date) -> int:
+def people_reached_since(contacts: Iterable[ContactRow], first_day: datetime.date) -> int:
     """Different people with a logged contact on or after `first_day` (a local day)."""
-    return len({contact.person_id for contact in contacts if local_date(contact.happened_at, zone) >= first_day})
+    return len({contact.person_id for contact in contacts if contact.local_day >= first_day})
 
 
 # --- late nights --------------------------------------------------------------------------------------

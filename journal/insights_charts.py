@@ -174,7 +174,7 @@ def pixel_grid(chart_id: str, year: int, months: Sequence[Sequence[PixelDay]], *
             if step:
                 parts.append(
                     f'<text class="pixel-digit pixel-digit--{step}" x="{x + PIXEL_CELL // 2}" '
-                    f'y="{_number(y + PIXEL_CELL / 2)}" text-anchor="middle" dominant-baseline="central" '
+                    f'y="{y + PIXEL_CELL // 2}" text-anchor="middle" dominant-baseline="central" '
                     f'aria-hidden="true">{step}</text>'
                 )
     parts.append("</svg>")
@@ -193,6 +193,16 @@ def pixel_desc(year: int, months: Sequence[Sequence[PixelDay]]) -> str:
         return f"No moods recorded in {year} yet."
     spread = ", ".join(f"{counts[step]} {MOOD_WORDS[step]}" for step in range(MOOD_MAX, MOOD_MIN - 1, -1))
     return f"{recorded} days of {year} have a mood: {spread}. Each square names its day and mood."
+
+
+def pixel_table_body(rows: Sequence[dict]) -> SafeString:
+    """The <tbody> rows of the pixel table (31 days by 12 months): built here, not in a template loop,
+    because it is the largest table on the page."""
+    parts = []
+    for row in rows:
+        cells = "".join(f"<td>{_text(cell)}</td>" for cell in row["cells"])
+        parts.append(f'<tr><th scope="row">{row["day"]}</th>{cells}</tr>')
+    return mark_safe("".join(parts))  # noqa: S308 (cells are escaped)
 
 
 def mood_swatch(step: int) -> SafeString:

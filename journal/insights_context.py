@@ -18,19 +18,23 @@ Public API (used by journal/insights_views.py and by sharing):
 The partial's links (week/month/year, the years of the pixel grid) are bare query strings ("?by=week"), so
 they reload whichever page includes the partial; that page passes `chart_options(request.GET)` back in.
 
-Reads are three queries whatever the number of entries: entries (dates, moods, feelings, timestamps),
-their tag names, and contacts. Titles and bodies are never read.
+Reads are three queries whatever the number of entries: one row per entry (day, mood, local hour, feeling
+words), moods summed per tag, and contacts (see `load_entry_figures`). Titles and bodies are never read.
+A queryset whose filters join other tables (entries by tag, say) is narrowed to distinct entries first.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
+import json
+from collections import Counter
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
-from django.db.models import QuerySet
+from django.db.models import Count, DateField, QuerySet, Sum, TextField
+from django.db.models.functions import Cast, ExtractHour, TruncDate
 from django.http import QueryDict
 from django.utils.safestring import SafeString
 
@@ -43,7 +47,7 @@ from journal.insights import (
     MOOD_WORDS,
     WEEKS_SHOWN,
     ContactRow,
-    EntryRow,
+    MoodSum,
     Period,
 )
 
@@ -71,31 +75,60 @@ def chart_options(query: QueryDict) -> tuple[Period, int | None]:
     return period, year
 
 
-def load_entry_rows(entries: QuerySet) -> list[EntryRow]:
+class EntryFigures(NamedTuple):
+    days: list[MoodSum]  # one per local day with a mood
+    tags: list[MoodSum]  # one per tag on entries with a mood
+    hours: list[tuple[int, int]]  # (local hour begun, entries)
+    feelings: list[list[str]]  # the feeling words of each entry
+
+
+def load_entry_figures(entries: QuerySet, zone: ZoneInfo) -> EntryFigures:
+    """Two reads, whatever the number of entries; never a title or a body.
+
+    One row per entry (day, mood, local hour begun, feeling words as JSON text), grouped here; and the
+    moods summed per tag by the database. The feeling words are parsed in one go, not once per row.
+    """
     from journal.models import Entry
 
-    tag_names: dict[int, list[str]] = defaultdict(list)
-    tagged = Entry.tags.through.objects.filter(entry__in=entries.order_by().values("pk"))
-    for entry_id, name in tagged.values_list("entry_id", "tag__name"):
-        tag_names[entry_id].append(name)
-    rows = entries.order_by().values_list("pk", "entry_date", "mood", "feelings", "created_at")
-    return [
-        EntryRow(
-            entry_date=entry_date,
-            mood=mood,
-            feelings=tuple(word for word in (feelings or ()) if isinstance(word, str)),
-            tags=tuple(tag_names.get(pk, ())),
-            created_at=created_at,
-        )
-        for pk, entry_date, mood, feelings, created_at in rows
-    ]
+    scope = entries.order_by()
+    if len(scope.query.alias_map) > 1 or scope.query.distinct:
+        # The caller's filters joined other tables (a share by several tags, say): count each entry once.
+        scope = Entry.objects.filter(pk__in=scope.values("pk")).order_by()
+    rows = scope.annotate(
+        local_hour=ExtractHour("created_at", tzinfo=zone), feelings_json=Cast("feelings", TextField())
+    ).values_list("entry_date", "mood", "local_hour", "feelings_json")
+    day_sums: dict[datetime.date, list[int]] = {}
+    hours: Counter[int] = Counter()
+    feelings_json = []
+    for entry_date, mood, local_hour, feelings in rows:
+        if mood is not None:
+            day = day_sums.get(entry_date)
+            if day is None:
+                day_sums[entry_date] = [mood, 1]
+            else:
+                day[0] += mood
+                day[1] += 1
+        hours[local_hour] += 1
+        feelings_json.append(feelings or "[]")
+    tags = (
+        Entry.tags.through.objects.filter(entry__in=scope.filter(mood__isnull=False).values("pk"))
+        .values("tag_id", "tag__name")
+        .annotate(total=Sum("entry__mood"), count=Count("entry_id"))
+        .values_list("tag__name", "total", "count")
+    )
+    return EntryFigures(
+        days=[MoodSum(day, total, count) for day, (total, count) in day_sums.items()],
+        tags=[MoodSum(*row) for row in tags],
+        hours=sorted(hours.items()),
+        feelings=json.loads("[" + ",".join(feelings_json) + "]"),
+    )
 
 
-def load_contact_rows(contacts: QuerySet) -> list[ContactRow]:
-    return [
-        ContactRow(happened_at=happened_at, person_id=person_id)
-        for happened_at, person_id in contacts.order_by().values_list("happened_at", "person_id")
-    ]
+def load_contact_rows(contacts: QuerySet, zone: ZoneInfo) -> list[ContactRow]:
+    """The local day and the person of each contact: one query, never the note."""
+    # The Cast adds nothing to the SQL's meaning; it spares Django a conversion call per row (2,000 contacts).
+    local_days = contacts.order_by().annotate(local_day=Cast(TruncDate("happened_at", tzinfo=zone), DateField()))
+    return [ContactRow(day, person_id) for day, person_id in local_days.values_list("local_day", "person_id")]
 
 
 @dataclass(frozen=True)
@@ -112,6 +145,7 @@ class Chart:
     svg: SafeString
     desc: str
     rows: list[Any]
+    table_body: SafeString | None = None  # for the largest table, rendered in Python
 
 
 def _query(period: Period, year: int, anchor: str) -> str:
@@ -149,11 +183,11 @@ def _pixels(moods: dict, year: int, today: datetime.date) -> Chart:
             else:
                 cells.append(insights.one_decimal(pixel.average))
         rows.append({"day": day_number, "cells": cells})
-    return Chart(svg=svg, desc=desc, rows=rows)
+    return Chart(svg=svg, desc=desc, rows=rows, table_body=charts.pixel_table_body(rows))
 
 
-def _tags(rows: list[EntryRow]) -> dict[str, Any]:
-    tags, left_out = insights.mood_by_tag(rows)
+def _tags(figures: EntryFigures) -> dict[str, Any]:
+    tags, left_out = insights.mood_by_tag(figures.tags)
     shown = tags[:TAGS_SHOWN]
     chart = None
     if shown:
@@ -179,8 +213,8 @@ def _tags(rows: list[EntryRow]) -> dict[str, Any]:
     }
 
 
-def _feelings(rows: list[EntryRow]) -> dict[str, Any]:
-    counts = insights.feeling_counts(rows)
+def _feelings(figures: EntryFigures) -> dict[str, Any]:
+    counts = insights.feeling_counts(figures.feelings)
     if not counts:
         return {"chart": None}
     shown = counts[:FEELINGS_SHOWN]
@@ -198,10 +232,10 @@ def _feelings(rows: list[EntryRow]) -> dict[str, Any]:
     return {"chart": Chart(svg=svg, desc=desc, rows=counts), "shown_at_most": FEELINGS_SHOWN}
 
 
-def _hours(rows: list[EntryRow], zone: Any) -> dict[str, Any]:
-    if not rows:
+def _hours(figures: EntryFigures) -> dict[str, Any]:
+    if not figures.hours:
         return {"chart": None}
-    hours = insights.writing_hours(rows, zone)
+    hours = insights.writing_hours(figures.hours)
     parts = insights.parts_of_day(hours)
     desc = "When in the day you begin entries, in your time zone: " + "; ".join(
         f"{count} {when} ({span})" for when, span, count in parts
@@ -211,8 +245,8 @@ def _hours(rows: list[EntryRow], zone: Any) -> dict[str, Any]:
     return {"chart": Chart(svg=svg, desc=desc, rows=table), "parts": parts}
 
 
-def _with_people(moods: dict, contact_rows: list[ContactRow], zone: Any) -> dict[str, Any]:
-    result = insights.with_people(moods, insights.contact_days(contact_rows, zone))
+def _with_people(moods: dict, contact_rows: list[ContactRow]) -> dict[str, Any]:
+    result = insights.with_people(moods, insights.contact_days(contact_rows))
 
     def chart_for(comparison: insights.Comparison, chart_id: str, title: str, labels: tuple[str, str]) -> Chart | None:
         """The chart names the two sides briefly (the heading above says which days); the table in full."""
@@ -256,9 +290,9 @@ def _with_people(moods: dict, contact_rows: list[ContactRow], zone: Any) -> dict
     }
 
 
-def _reached(contact_rows: list[ContactRow], zone: Any, today: datetime.date) -> dict[str, Any]:
-    months = insights.people_reached_by_month(contact_rows, zone, today)
-    total_people = insights.people_reached_since(contact_rows, zone, months[0].start)
+def _reached(contact_rows: list[ContactRow], today: datetime.date) -> dict[str, Any]:
+    months = insights.people_reached_by_month(contact_rows, today)
+    total_people = insights.people_reached_since(contact_rows, months[0].start)
     desc = f"People you logged a contact with, per month, from {months[0].label} to {months[-1].label}: " + "; ".join(
         f"{month.label} {month.people}" for month in months
     )
@@ -278,13 +312,13 @@ def insights_chart_context(
     """Everything templates/journal/_insights_charts.html shows, under the key "insights"."""
     zone = writer.zone
     today = today or writer.local_today()
-    rows = load_entry_rows(entries)
-    moods = insights.day_moods(rows)
+    figures = load_entry_figures(entries, zone)
+    moods = insights.day_moods_from_sums(figures.days)
     years = insights.years_with_moods(moods, today)
     if year not in years:
         year = today.year
     context: dict[str, Any] = {
-        "has_entries": bool(rows),
+        "has_entries": bool(figures.hours),
         "has_moods": bool(moods),
         "period": period.value,
         "period_choices": [
@@ -303,14 +337,14 @@ def insights_chart_context(
             {"step": step, "word": MOOD_WORDS[step], "swatch": charts.mood_swatch(step)} for step in range(5, 0, -1)
         ],
         "empty_swatch": charts.empty_swatch(),
-        "tags": _tags(rows),
-        "feelings": _feelings(rows),
-        "hours": _hours(rows, zone),
+        "tags": _tags(figures),
+        "feelings": _feelings(figures),
+        "hours": _hours(figures),
         "time_zone": writer.time_zone,
         "shows_people": contacts is not None,
     }
     if contacts is not None:
-        contact_rows = load_contact_rows(contacts)
-        context["with_people"] = _with_people(moods, contact_rows, zone)
-        context["reached"] = _reached(contact_rows, zone, today)
+        contact_rows = load_contact_rows(contacts, zone)
+        context["with_people"] = _with_people(moods, contact_rows)
+        context["reached"] = _reached(contact_rows, today)
     return {"insights": context}

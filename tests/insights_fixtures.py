@@ -14,6 +14,7 @@ import datetime
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from accounts.crypto import WriterCipher
 from accounts.models import User
 from connections.models import Contact, Person
 from journal.models import Entry, Tag
@@ -109,22 +110,32 @@ def seed_insights_data(writer: User) -> Seeded:
     return Seeded(writer=writer, people=people)
 
 
-def seed_years_of_entries(writer: User, *, days: int, contacts: int, end: datetime.date = TODAY) -> None:
+def seed_years_of_entries(
+    writer: User, *, days: int, contacts: int, end: datetime.date = TODAY, cipher: WriterCipher | None = None
+) -> None:
     """A heavy writer: one entry a day for `days` days up to `end` (moods, feelings, tags, hours all varying)
-    and `contacts` contacts spread over the same days among twelve people. Bulk inserts: a few seconds."""
+    and `contacts` contacts spread over the same days among twelve people. Bulk inserts: a few seconds.
+
+    With a `cipher`, each entry also gets a sealed title and a body of a few hundred characters, so rows are
+    as wide as real ones (bench/bench_insights.py uses this; insights never read the text).
+    """
     from django.db import connection
 
     feelings = ["calm", "tired", "hopeful", "lonely", "connected", "anxious", "grateful"]
     tags = [Tag.objects.create(owner=writer, name=name) for name in ("Work", "Family", "Garden", "Sleep", "Friends")]
-    entries = Entry.objects.bulk_create(
-        Entry(
+
+    def entry(offset: int) -> Entry:
+        row = Entry(
             owner=writer,
             entry_date=end - datetime.timedelta(days=offset),
             mood=None if offset % 11 == 0 else 1 + (offset * 7) % 5,
             feelings=[feelings[offset % 7], feelings[(offset * 3) % 7]],
         )
-        for offset in range(days)
-    )
+        if cipher is not None:
+            row.seal_text(cipher, title=f"Day {offset}", body="A walk after work, then a long call. " * 12)
+        return row
+
+    entries = Entry.objects.bulk_create((entry(offset) for offset in range(days)), batch_size=1_000)
     links = Entry.tags.through
     links.objects.bulk_create(
         links(entry_id=entry.pk, tag_id=tags[(index + step) % len(tags)].pk)

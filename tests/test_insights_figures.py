@@ -209,6 +209,17 @@ def test_a_scoped_queryset_gives_figures_for_that_scope_only(seeded_writer):
     assert [(word, count) for word, count in insights["feelings"]["chart"].rows][:2] == [("happy", 3), ("connected", 2)]
 
 
+def test_entries_matched_twice_by_a_scope_count_once(seeded_writer):
+    """A share by several tags joins the tag table: an entry with both tags must not count twice."""
+    both = Entry.objects.for_owner(seeded_writer).filter(tags__name__in=["Family", "Garden"])
+    insights = insights_chart_context(both, seeded_writer, today=TODAY, period=Period.YEAR)["insights"]
+    # Family 2 Mar 4, 4 Mar 4, 7 Mar 5 (also Garden), 13 Mar 4, 16 Mar 5; Garden 8 Mar 4, 12 Mar 3, 2 Apr 4.
+    # Eight days: 33 / 8 = 4.125 -> 4.1.
+    assert table(insights["mood_over_time"]["chart"].rows) == [("2026", "4.1", 8)]
+    assert sum(row["count"] for row in insights["hours"]["chart"].rows) == 8
+    assert dict(insights["feelings"]["chart"].rows)["happy"] == 3
+
+
 @pytest.mark.parametrize(
     ("zone", "local_day", "local_hour"),
     [("America/Los_Angeles", datetime.date(2026, 3, 10), 4), ("Pacific/Auckland", datetime.date(2026, 3, 11), 0)],

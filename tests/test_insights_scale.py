@@ -38,7 +38,7 @@ def test_three_years_of_daily_entries_and_2000_contacts_take_as_many_queries_as_
     baseline = queries_for_page(client, small)
     assert len(queries_for_page(client, heavy)) == len(baseline)
     assert len(queries_for_page(client, heavy, "?by=week&year=2024")) == len(baseline)
-    # Of those, the insights read entries, their tags and contacts once each: nothing per row or per chart.
+    # Of those, the insights make three reads (entries, moods by tag, contacts): none per row or per chart.
     assert len(data_reads(baseline)) == 3
 
 
