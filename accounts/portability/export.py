@@ -8,7 +8,10 @@ a zip member must be written whole before the next one starts, and reading twice
 import datetime
 import hashlib
 import json
+from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from itertools import islice
 from typing import Any
 
 from django.db.models import OuterRef, QuerySet, Subquery
@@ -56,9 +59,8 @@ def export_zip(user: User) -> Iterator[bytes]:
     cipher = cipher_for(user)
     with ZipStream() as archive:
         archive.add("README.txt", README.format(version=SCHEMA_VERSION).encode())
-        for entry in _entries(user).iterator(chunk_size=CHUNK_ROWS):
-            title = entry.title(cipher)
-            archive.add(markdown_path(entry, title), entry_markdown(entry, title, entry.body(cipher)).encode())
+        for entry in exported_entries(user, cipher):
+            archive.add(markdown_path(entry), entry_markdown(entry).encode())
             yield from archive.ready()
         with archive.open("held.json") as member:
             for piece in held_json(user, cipher):
@@ -70,30 +72,30 @@ def export_zip(user: User) -> Iterator[bytes]:
 # --- Markdown ------------------------------------------------------------------------------------
 
 
-def markdown_path(entry: Entry, title: str) -> str:
+def markdown_path(entry: "ExportedEntry") -> str:
     folder = "trash" if entry.deleted_at else f"entries/{entry.entry_date.year}"
     # The suffix keeps two entries with one date and title apart, and is the same in every export.
-    suffix = hashlib.sha256(portable_id_of(entry, kind="entry").encode()).hexdigest()[:6]
-    slug = slugify(title)[:50]
+    suffix = hashlib.sha256(entry.id.encode()).hexdigest()[:6]
+    slug = slugify(entry.title)[:50]
     name = "-".join(part for part in [entry.entry_date.isoformat(), slug, suffix] if part)
     return f"{folder}/{name}.md"
 
 
-def entry_markdown(entry: Entry, title: str, body: str) -> str:
+def entry_markdown(entry: "ExportedEntry") -> str:
     """Front matter in YAML (every string as a JSON string, which YAML reads the same), then the body."""
     lines = [
         "---",
         f"date: {entry.entry_date.isoformat()}",
-        f"title: {_quoted(title)}",
+        f"title: {_quoted(entry.title)}",
         f"mood: {entry.mood}  # {MOOD_WORDS[entry.mood]}" if entry.mood else "mood: null",
-        f"feelings: {_quoted(list(entry.feelings))}",
-        f"tags: {_quoted([tag.name for tag in entry.tags.all()])}",
+        f"feelings: {_quoted(entry.feelings)}",
+        f"tags: {_quoted(entry.tags)}",
         f"prompt: {_quoted(entry.prompt)}",
         "---",
         "",
         "",
     ]
-    return "\n".join(lines) + body.rstrip("\n") + "\n"
+    return "\n".join(lines) + entry.body.rstrip("\n") + "\n"
 
 
 def _quoted(value: Any) -> str:
@@ -123,7 +125,7 @@ def held_json(user: User, cipher: WriterCipher) -> Iterator[str]:
     yield from _section("people", (_person_record(person, cipher, person_ids) for person in _people(user)))
     yield from _section("contacts", (_contact_record(contact, cipher, person_ids) for contact in _contacts(user)))
     yield f',\n  "safety_plan": {_quoted(_safety_plan_record(user, cipher, person_ids))}'
-    yield from _section("entries", (_entry_record(entry, cipher) for entry in _entries(user).iterator(CHUNK_ROWS)))
+    yield from _section("entries", (entry.record() for entry in exported_entries(user, cipher)))
     yield from _section("drafts", (_draft_record(draft, cipher) for draft in _drafts(user)))
     yield f',\n  "reminders": {_quoted(_reminders_record(user))}'
     yield from _section("shares", (_share_record(share, cipher) for share in _shares(user)))
@@ -154,12 +156,85 @@ def _clock(moment: datetime.time | None) -> str | None:
 # --- rows ----------------------------------------------------------------------------------------
 
 
-def _entries(user: User) -> QuerySet[Entry]:
-    return (
+@dataclass(frozen=True, slots=True)
+class ExportedEntry:
+    """One entry, opened, as both the Markdown file and the held.json record are written from it."""
+
+    id: str
+    entry_date: datetime.date
+    title: str
+    body: str
+    mood: int | None
+    feelings: list[str]
+    tags: list[str]
+    prompt: str
+    created_at: datetime.datetime
+    updated_at: datetime.datetime
+    deleted_at: datetime.datetime | None
+
+    def record(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "entry_date": self.entry_date.isoformat(),
+            "title": self.title,
+            "body": self.body,
+            "mood": self.mood,
+            "feelings": self.feelings,
+            "tags": self.tags,
+            "prompt": self.prompt,
+            "created_at": _when(self.created_at),
+            "updated_at": _when(self.updated_at),
+            "deleted_at": _when(self.deleted_at),
+        }
+
+
+ENTRY_COLUMNS = (
+    "pk",
+    "portable_id",
+    "entry_date",
+    "title_sealed",
+    "body_sealed",
+    "mood",
+    "feelings",
+    "prompt",
+    "created_at",
+    "updated_at",
+    "deleted_at",
+)
+
+
+def exported_entries(user: User, cipher: WriterCipher) -> Iterator[ExportedEntry]:
+    """Every entry of the writer (Trash too), oldest first, read in chunks with a server-side cursor.
+
+    Plain rows and one tag query per chunk, not model instances with prefetch_related: prefetching builds
+    reference cycles that pile up until a full garbage collection, so memory would grow with the journal.
+    """
+    rows = (
         with_portable_ids(Entry.objects.filter(owner=user), kind="entry", owner=user)
         .order_by("entry_date", "id")
-        .prefetch_related("tags")
+        .values_list(*ENTRY_COLUMNS)
+        .iterator(chunk_size=CHUNK_ROWS)
     )
+    while chunk := list(islice(rows, CHUNK_ROWS)):
+        tags: dict[int, list[str]] = defaultdict(list)
+        links = Entry.tags.through.objects.filter(entry_id__in=[row[0] for row in chunk])
+        for entry_id, name in links.order_by("tag__name", "tag_id").values_list("entry_id", "tag__name"):
+            tags[entry_id].append(name)
+        for pk, portable_id, day, title, body, mood, feelings, prompt, created, updated, deleted in chunk:
+            yield ExportedEntry(
+                id=portable_id or derived_id("entry", pk, created),
+                entry_date=day,
+                # The same fields as Entry.title() and Entry.body() open.
+                title=cipher.open(title, field="entry.title"),
+                body=cipher.open(body, field="entry.body"),
+                mood=mood,
+                feelings=list(feelings),
+                tags=tags[pk],
+                prompt=prompt,
+                created_at=created,
+                updated_at=updated,
+                deleted_at=deleted,
+            )
 
 
 def _entry_ids_of(queryset: QuerySet, *, owner: User, field: str = "entry") -> QuerySet:
@@ -175,22 +250,6 @@ def _entry_id_from_annotation(row: Any, entry_pk: int | None) -> str | None:
     if entry_pk is None:
         return None
     return row.entry_portable_id or derived_id("entry", entry_pk, row.entry_created_at)
-
-
-def _entry_record(entry: Entry, cipher: WriterCipher) -> dict[str, Any]:
-    return {
-        "id": portable_id_of(entry, kind="entry"),
-        "entry_date": entry.entry_date.isoformat(),
-        "title": entry.title(cipher),
-        "body": entry.body(cipher),
-        "mood": entry.mood,
-        "feelings": list(entry.feelings),
-        "tags": [tag.name for tag in entry.tags.all()],
-        "prompt": entry.prompt,
-        "created_at": _when(entry.created_at),
-        "updated_at": _when(entry.updated_at),
-        "deleted_at": _when(entry.deleted_at),
-    }
 
 
 def _drafts(user: User) -> Iterator[Draft]:
