@@ -75,10 +75,10 @@ def _tag_names(entry: Entry) -> list[str]:
     # From EntryQuerySet.with_tag_names() when the query asked for it; never a query per row.
     joined = getattr(entry, "tag_names_joined", None)
     if joined is not None:
-        return joined.split(TAG_NAME_SEPARATOR)
+        return sorted(joined.split(TAG_NAME_SEPARATOR), key=str.casefold)
     if hasattr(entry, "tag_names_joined"):
         return []
-    return [tag.name for tag in entry.tags.all()]
+    return sorted((tag.name for tag in entry.tags.all()), key=str.casefold)
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,22 @@
   var local = storage("localStorage");
   var session = storage("sessionStorage");
 
+  // Signing out on a shared computer: forget the browser copies the server already has (synced ones).
+  // Unsynced writing stays, under this writer's key only, so signing back in brings it back.
+  document.querySelectorAll('form[action$="/accounts/logout/"]').forEach(function (logout) {
+    logout.addEventListener("submit", function () {
+      if (!local) return;
+      for (var index = local.length - 1; index >= 0; index--) {
+        var name = local.key(index);
+        if (!name || name.indexOf("held:") !== 0) continue;
+        try {
+          var record = JSON.parse(local.getItem(name) || "null");
+          if (record && record.synced) local.removeItem(name);
+        } catch (error) { /* not ours */ }
+      }
+    });
+  });
+
   // The entry page after a save: forget the browser's copy of what was just saved.
   if (document.querySelector("[data-journal-just-saved]") && local && session) {
     var savedKey = session.getItem(PENDING_CLEAR);
@@ -125,6 +141,10 @@
 
   function setStatus(text, linkText, linkHref) {
     if (!statusEl) return;
+    // The status is a live region: rewriting the same words would be read out again every few seconds.
+    var wanted = text + (linkText || "");
+    if (statusEl.dataset.shown === wanted) return;
+    statusEl.dataset.shown = wanted;
     statusEl.textContent = text;
     if (linkText) {
       var link = document.createElement("a");
