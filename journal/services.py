@@ -23,8 +23,8 @@ from journal.models import Draft, Entry, EntrySearchToken, Tag, WriterPrompt
 logger = logging.getLogger(__name__)
 
 TRASH_DAYS = 30
-# A draft holds what the writer typed, even past the entry limit (the form says so on save); this only
-# stops a runaway client from parking megabytes per request.
+# A draft holds what the writer typed, even past the entry limit (the form says so on save); beyond this
+# the autosave is refused (the text stays in the browser) rather than cut.
 MAX_DRAFT_CHARS = 200_000
 
 
@@ -167,7 +167,7 @@ def draft_autosave(
         return None
     if draft is None:
         draft = Draft(owner=user, entry=entry)
-    draft.seal_text(cipher, title=title[:MAX_DRAFT_CHARS], body=body[:MAX_DRAFT_CHARS])
+    draft.seal_text(cipher, title=title, body=body)
     draft.fields = clean_draft_fields(fields)
     draft.save()
     return draft

@@ -472,14 +472,14 @@ def draft_autosave(request: HttpRequest) -> HttpResponse:
     if request.POST.get("entry"):
         entry = get_object_or_404(Entry.objects.for_owner(request.user), pk=_id_or_404(request.POST["entry"]))
     draft_id = _id_or_404(request.POST["draft"]) if request.POST.get("draft") else None
+    title = request.POST.get("title", "")[: services.MAX_DRAFT_CHARS + 1]
+    body = request.POST.get("body", "").replace("\r\n", "\n")
+    if len(title) + len(body) > services.MAX_DRAFT_CHARS:
+        # Refused whole, never cut: the page keeps the text in the browser and says so.
+        return JsonResponse({"status": "too_long"}, status=413)
     fields = {**request.POST.dict(), "feelings": request.POST.getlist("feelings")}
     draft = services.draft_autosave(
-        user=request.user,
-        draft_id=draft_id,
-        entry=entry,
-        title=request.POST.get("title", ""),
-        body=request.POST.get("body", "").replace("\r\n", "\n"),
-        fields=fields,
+        user=request.user, draft_id=draft_id, entry=entry, title=title, body=body, fields=fields
     )
     if draft is None:
         return JsonResponse({"status": "gone"}, status=410)

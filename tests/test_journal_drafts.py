@@ -100,3 +100,12 @@ def test_a_draft_keeps_text_beyond_the_entry_limit_so_nothing_is_cut_while_typin
     body = "y" * 150_000
     draft_id = writer_client.post("/journal/drafts/autosave/", {"body": body}).json()["draft"]
     assert Draft.objects.get(pk=draft_id).body(cipher_for(writer)) == body
+
+
+def test_a_draft_too_long_even_for_a_draft_is_refused_whole_never_cut(writer_client, writer):
+    draft_id = writer_client.post("/journal/drafts/autosave/", {"body": "kept"}).json()["draft"]
+
+    response = writer_client.post("/journal/drafts/autosave/", {"body": "z" * 200_001, "draft": draft_id})
+
+    assert response.status_code == 413
+    assert Draft.objects.get(pk=draft_id).body(cipher_for(writer)) == "kept"
