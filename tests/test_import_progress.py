@@ -57,7 +57,7 @@ def test_when_the_import_is_done_the_page_says_what_was_added_and_what_was_left_
     html = writer_client.get(f"/settings/import/{job.pk}/").content.decode()
     assert "Your import is done" in html
     assert "Added: 4 entries." in html
-    assert "1 moods other than Daylio" in html
+    assert "Moods other than Daylio&#x27;s five (kept without a mood): 1" in html
     status = writer_client.get(f"/settings/import/{job.pk}/status/").json()
     assert (status["status"], status["done"], status["percent"], status["finished"]) == ("done", 4, 100, True)
 
