@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 import time
 import traceback
@@ -118,6 +119,11 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(f"{len(results)} rows, {sum(not r.passed for r in results)} short; {time.perf_counter() - began:.0f} s;")
     print(f"written to {args.results}")
+    load = os.getloadavg()[0]
+    cpus = os.cpu_count() or 1
+    if load > cpus:
+        # Ratios hold up to ordinary noise, not to a machine running twice what it has cores for.
+        print(f"note: load average {load:.1f} on {cpus} CPUs: the machine was busy; treat these figures with care")
     failed = any(not result.passed for result in results) or any(m["status"] == "ERROR" for m in not_run)
     return 1 if failed else 0
 
