@@ -6,6 +6,9 @@ What an operator can see here is listed in the README's Privacy section.
 
 from typing import Any
 
+from allauth.mfa.models import Authenticator
+from allauth.usersessions.admin import UserSessionAdmin
+from allauth.usersessions.models import UserSession
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.db.models import QuerySet
@@ -85,3 +88,34 @@ class DataKeyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+# allauth's own admin shows an authenticator's `data`, which holds the TOTP secret and recovery codes: an
+# operator could copy a writer's second factor. This one shows that a device exists, never its secret.
+admin.site.unregister(Authenticator)
+
+
+@admin.register(Authenticator)
+class AuthenticatorAdmin(admin.ModelAdmin):
+    list_display = ["user", "type", "created_at", "last_used_at"]
+    list_filter = ["type"]
+    search_fields = ["user__email"]
+    fields = ["user", "type", "created_at", "last_used_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+# allauth's session admin searches a username; Held's accounts have only an email.
+admin.site.unregister(UserSession)
+
+
+@admin.register(UserSession)
+class HeldUserSessionAdmin(UserSessionAdmin):
+    search_fields = ["user__email", "ip"]
+    fields = ["user", "created_at", "last_seen_at", "ip", "user_agent"]
+    readonly_fields = fields

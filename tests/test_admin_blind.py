@@ -8,6 +8,7 @@ from django.contrib import admin
 from django.contrib.admin.utils import flatten_fieldsets
 from django.contrib.sessions.models import Session
 from django.db import models
+from django.test import Client
 from django.urls import reverse
 
 from accounts.keyring import cipher_for
@@ -121,6 +122,30 @@ def _admin_request():
     request = RequestFactory().get("/")
     request.user = User(is_superuser=True, is_staff=True)
     return request
+
+
+def test_two_factor_secrets_are_never_shown_to_operators(operator_client, writer_with_words):
+    from allauth.mfa.models import Authenticator
+
+    writer, _entry = writer_with_words
+    device = Authenticator.objects.create(
+        user=writer, type=Authenticator.Type.TOTP, data={"secret": "JBSWY3DPEHPK3PXPSECRETSEED"}
+    )
+    for url in [
+        reverse("admin:mfa_authenticator_changelist"),
+        reverse("admin:mfa_authenticator_change", args=[device.pk]),
+    ]:
+        page = operator_client.get(url)
+        assert page.status_code == 200
+        assert "SECRETSEED" not in page.content.decode()
+
+
+def test_operators_find_sessions_by_email(operator_client, writer_with_words):
+    writer, _entry = writer_with_words
+    Client().post("/accounts/login/", {"login": writer.email, "password": PASSWORD})
+    page = operator_client.get(reverse("admin:usersessions_usersession_changelist") + "?q=private@example.org")
+    assert page.status_code == 200
+    assert writer.email in page.content.decode()
 
 
 def test_data_keys_are_visible_for_rotation_but_cannot_be_changed_or_deleted(operator_client, writer_with_words):
