@@ -261,7 +261,8 @@ class Writer(HttpUser):
         page = self._signed_in_get(person_path, "/people/[id]/")
         if page is None:
             return
-        log_forms = [form for form in forms_in(page) if form.method == "post" and "channel" in form.fields]
+        # The "Log a moment" form (outcome, channel, day, note), not the one-click "I reached out" beside it.
+        log_forms = [form for form in forms_in(page) if form.method == "post" and "day" in form.fields]
         if not log_forms:
             return
         form = log_forms[0]
