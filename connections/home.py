@@ -8,7 +8,7 @@ from django.utils import timezone
 from accounts.models import User
 from connections.cards import PersonCard
 from connections.models import Contact
-from connections.suggestions import circle_now, everyone_assessed, ranked_suggestions
+from connections.suggestions import circle_now, everyone_assessed
 
 QUIET_LONGEST = 3
 FIRST_SUGGESTIONS = 3
@@ -32,14 +32,15 @@ def connections_home_context(user: User) -> dict[str, object]:
         (circle.people[person_id] for person_id in reached_ids if person_id in circle.people),
         key=lambda person: person.name.casefold(),
     )
-    assessed = [s for s in everyone_assessed(user, circle) if not s.person.is_paused]
-    quiet = sorted(assessed, key=lambda s: (-s.rhythm.days_quiet, s.person.name.casefold(), s.person.id))
-    suggestions = ranked_suggestions(user, circle)[:FIRST_SUGGESTIONS]
+    everyone = everyone_assessed(user, circle)  # in ranking order
+    suggestions = [s for s in everyone if s.is_suggested][:FIRST_SUGGESTIONS]
+    active = [s for s in everyone if not s.person.is_paused]
+    quiet = sorted(active, key=lambda s: (-s.rhythm.days_quiet, s.person.name.casefold(), s.person.id))
     return {
         "reach_has_people": True,
         "reached_this_month": reached,
         "quiet_longest": [
-            PersonCard(person=circle.people[s.person.id], rhythm=s.rhythm) for s in quiet[:QUIET_LONGEST]
+            PersonCard(person=circle.people[s.person.id], rhythm=s.rhythm).row() for s in quiet[:QUIET_LONGEST]
         ],
         "home_suggestions": [
             {"person": circle.people[s.person.id], "why": s.reasons[0].text} for s in suggestions if s.reasons

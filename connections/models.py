@@ -108,6 +108,11 @@ class Person(models.Model):
         return self.kind in PROFESSIONAL_KINDS
 
     @property
+    def who(self) -> str:
+        """'Therapist' for a professional, 'Friend' or 'Family' for everyone else."""
+        return self.get_kind_display() if self.is_professional else self.get_relationship_display()
+
+    @property
     def first_name(self) -> str:
         """How a sentence calls them: 'Sam' for Sam Okafor, but 'Dr. K' and 'Aunt May' whole."""
         return short_name(self.name, is_professional=self.is_professional)

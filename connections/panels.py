@@ -11,11 +11,13 @@ from django.utils import timezone
 
 from accounts.models import User
 from connections.models import Person
-from connections.ranking import HEAVY_MOODS, PersonFacts, Reason, ReasonKind, assess
+from connections.ranking import HEAVY_MOODS, PersonFacts, Reason, ReasonKind, RecentWriting, assess
 from connections.rhythm import last_touch_in_words
 from connections.suggestions import circle_now
 
 PANEL_PEOPLE = 3
+# The panel is about this one entry; the week's writing has its say on Reach out.
+NO_WRITING = RecentWriting.of(())
 
 
 @dataclass(frozen=True)
@@ -52,7 +54,7 @@ def after_entry_context(user: User, entry: object) -> dict[str, object]:
         person = circle.people[facts.id]
         if person.is_paused or (person.snoozed_until is not None and today < person.snoozed_until):
             continue
-        general = assess(facts, [], heavy=[], writer_zone=user.zone, now=circle.now)
+        general = assess(facts, NO_WRITING, writer_zone=user.zone, now=circle.now)
         reason = _why_for_this_entry(facts, entry_tags=entry_tags, heavy_entry=heavy_entry)
         if reason is None:
             # Nobody tied to this entry: whoever the writer hoped to hear from and hasn't.
@@ -74,7 +76,7 @@ def after_entry_context(user: User, entry: object) -> dict[str, object]:
         # Still a gentle nudge toward someone: whoever has been quiet longest.
         quiet = sorted(
             (
-                (assess(facts, [], heavy=[], writer_zone=user.zone, now=circle.now).rhythm, circle.people[facts.id])
+                (assess(facts, NO_WRITING, writer_zone=user.zone, now=circle.now).rhythm, circle.people[facts.id])
                 for facts in circle.facts
                 if not facts.is_paused
             ),

@@ -15,10 +15,12 @@ Only the first four put someone on the list; their time is a hint added to a per
 Ties go to whoever has been quiet longest, then by name, then by id, so the order never wobbles.
 """
 
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
+from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from connections.rhythm import RhythmState, Standing, days_in_words, every_in_words, local_date, rhythm_state
@@ -71,6 +73,36 @@ class RecentEntry:
     entry_date: date
     mood: int | None
     tag_names: tuple[str, ...] = ()
+
+    @cached_property
+    def folded_tags(self) -> frozenset[str]:
+        return frozenset(tag.casefold() for tag in self.tag_names)
+
+
+@dataclass(frozen=True)
+class RecentWriting:
+    """The week's writing, indexed once per page so each of 200 people costs a lookup, not a scan."""
+
+    entries: tuple[RecentEntry, ...]
+    heavy: tuple[RecentEntry, ...]
+    # For each tag (case-folded): when the entries carrying it were written, oldest first.
+    tag_times: dict[str, list[datetime]]
+
+    @classmethod
+    def of(cls, entries: Iterable[RecentEntry]) -> "RecentWriting":
+        entries = tuple(entries)
+        tag_times: dict[str, list[datetime]] = {}
+        for entry in entries:
+            for tag in entry.folded_tags:
+                tag_times.setdefault(tag, []).append(entry.written_at)
+        for times in tag_times.values():
+            times.sort()
+        return cls(entries=entries, heavy=tuple(heavy_entries(entries)), tag_times=tag_times)
+
+    def count_since(self, tag: str, moment: datetime | None) -> int:
+        """Entries tagged `tag` (case-folded) written after `moment` (all of them when None)."""
+        times = self.tag_times.get(tag, [])
+        return len(times) if moment is None else len(times) - bisect_right(times, moment)
 
 
 @dataclass(frozen=True)
@@ -132,15 +164,13 @@ def _since_last_contact(person: PersonFacts, entries: Iterable[RecentEntry]) -> 
     return [entry for entry in entries if entry.written_at > person.last_contact_at]
 
 
-def _topic_reason(person: PersonFacts, entries: Sequence[RecentEntry]) -> Reason | None:
+def _topic_reason(person: PersonFacts, writing: RecentWriting) -> Reason | None:
     if not person.topic_names:
         return None
     topics = {name.casefold(): name for name in person.topic_names}
-    counts: dict[str, int] = {}
-    for entry in _since_last_contact(person, entries):
-        for tag in {tag.casefold() for tag in entry.tag_names}:
-            if tag in topics:
-                counts[tag] = counts.get(tag, 0) + 1
+    # Writing that came after the writer last reached this person is what they have not heard yet.
+    counts = {key: writing.count_since(key, person.last_contact_at) for key in topics}
+    counts = {key: count for key, count in counts.items() if count}
     if not counts:
         return None
     # The topic written about most; ties alphabetically, so the sentence is always the same one.
@@ -201,14 +231,7 @@ def recent_window_start(*, writer_zone: ZoneInfo, now: datetime) -> date:
     return local_date(now, writer_zone) - timedelta(days=RECENT_DAYS - 1)
 
 
-def assess(
-    person: PersonFacts,
-    entries: Sequence[RecentEntry],
-    *,
-    heavy: Sequence[RecentEntry],
-    writer_zone: ZoneInfo,
-    now: datetime,
-) -> Suggestion:
+def assess(person: PersonFacts, writing: RecentWriting, *, writer_zone: ZoneInfo, now: datetime) -> Suggestion:
     """One person with every reason that applies to them now (maybe none)."""
     rhythm = rhythm_state(
         ideal_every_days=person.ideal_every_days,
@@ -226,8 +249,8 @@ def assess(
         reason
         for reason in (
             _rhythm_reason(person, rhythm),
-            _topic_reason(person, entries),
-            _heavy_reason(person, heavy),
+            _topic_reason(person, writing),
+            _heavy_reason(person, writing.heavy),
         )
         if reason is not None
     ]
@@ -256,7 +279,6 @@ def rank(
 ) -> list[Suggestion]:
     """Everyone worth reaching out to now, best first, each with their reasons."""
     window_start = recent_window_start(writer_zone=writer_zone, now=now)
-    recent = [entry for entry in entries if entry.entry_date >= window_start]
-    heavy = heavy_entries(recent)
-    assessed = (assess(person, recent, heavy=heavy, writer_zone=writer_zone, now=now) for person in people)
+    writing = RecentWriting.of(entry for entry in entries if entry.entry_date >= window_start)
+    assessed = (assess(person, writing, writer_zone=writer_zone, now=now) for person in people)
     return sorted((suggestion for suggestion in assessed if suggestion.is_suggested), key=order_key)

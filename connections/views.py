@@ -18,7 +18,7 @@ from connections.help_lines import country_choices, help_for_country
 from connections.models import Contact, Person, SafetyPlan
 from connections.rhythm import rhythm_state_of
 from connections.starters import dialable
-from connections.suggestions import circle_now
+from connections.suggestions import circle_now, people_in_circle
 
 
 def _person_for(request: HttpRequest, person_id: int) -> Person:
@@ -41,15 +41,19 @@ def _back_to(request: HttpRequest, fallback: str) -> HttpResponseRedirect:
 def people_list(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     zone = request.user.zone
-    people = Person.objects.for_owner(request.user).with_topics()
-    cards = [PersonCard(person=person, rhythm=rhythm_state_of(person, zone=zone, now=now)) for person in people]
+    cards = [
+        PersonCard(person=person, rhythm=rhythm_state_of(person, zone=zone, now=now))
+        for person in people_in_circle(request.user)
+    ]
     return render(
         request,
         "connections/people_list.html",
         {
-            "trusted": [card for card in cards if not card.person.is_professional and not card.person.is_paused],
-            "professionals": [card for card in cards if card.person.is_professional and not card.person.is_paused],
-            "paused": [card for card in cards if card.person.is_paused],
+            "trusted": [card.row() for card in cards if not card.person.is_professional and not card.person.is_paused],
+            "professionals": [
+                card.row() for card in cards if card.person.is_professional and not card.person.is_paused
+            ],
+            "paused": [card.row() for card in cards if card.person.is_paused],
         },
     )
 

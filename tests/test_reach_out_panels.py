@@ -102,7 +102,7 @@ def test_home_shows_who_has_been_quiet_longest(writer):
     add_person(writer, "Newest")
     add_person(writer, "Paused", is_paused=True)
     context = connections_home_context(writer)
-    assert [card.person.name for card in context["quiet_longest"]] == ["Oldest", "Middle", "Newest"]
+    assert [row["name"] for row in context["quiet_longest"]] == ["Oldest", "Middle", "Newest"]
 
 
 def test_home_with_no_people_invites_adding_one(writer_client):
