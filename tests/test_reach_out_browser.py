@@ -46,13 +46,21 @@ def test_add_write_see_both_reasons_reach_out_and_find_them_on_the_safety_plan(
     page.goto(base + "/people/")
     page.get_by_role("link", name="Add someone").first.click()
     page.get_by_label("Name").fill("Sam Okafor")
-    page.get_by_label("Phone").fill("+44 7700 900123")
+    page.get_by_label("Phone").fill("call me")
     page.get_by_label("Ideally every", exact=True).fill("2")
     page.get_by_label("When were you last in touch?").fill((writer.local_today() - timedelta(days=24)).isoformat())
     page.get_by_label("Good to talk with about").fill("work")
+    page.get_by_label("Private notes").fill("Ask about the new flat.")
+    page.get_by_role("button", name="Add to my circle").click()
+    # A phone number in the wrong shape: said plainly, and nothing typed is lost.
+    expect(page.get_by_text("That phone number doesn't look right.")).to_be_visible()
+    expect(page.get_by_label("Private notes")).to_have_value("Ask about the new flat.")
+    screenshot(page, "person-form-error")
+    page.get_by_label("Phone").fill("+44 7700 900123")
     page.get_by_role("button", name="Add to my circle").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Sam Okafor")
     expect(page.get_by_text("Ideally every 2 weeks.")).to_be_visible()
+    screenshot(page, "person")
     sam = Person.objects.get(owner=writer, name="Sam Okafor")
 
     # Write an entry tagged with Sam's topic, through the journal's own page.
