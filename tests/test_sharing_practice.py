@@ -178,3 +178,22 @@ def test_a_pending_share_is_not_readable_by_anyone_yet(writer, practitioner):
     response = client_for(practitioner).get(f"/practice/{share.pk}/")
 
     assert response.status_code == 404
+
+
+def test_the_practitioners_export_holds_only_their_own_journal(writer, practitioner):
+    import io
+    import zipfile
+
+    share = active_share(writer, practitioner)
+    pick(share, make_entry(writer, title="Robin's shared evening", body="Shared, never exported by anyone else."))
+    make_entry(practitioner, title="Dr. K's own notebook")
+    client = client_for(practitioner)
+    client.get(f"/practice/{share.pk}/")
+
+    response = client.post("/settings/export/")
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    everything = "".join(archive.read(name).decode("utf-8", errors="replace") for name in archive.namelist())
+
+    assert "Dr. K's own notebook" in everything
+    assert "Robin's shared evening" not in everything
+    assert "never exported" not in everything

@@ -129,3 +129,39 @@ def test_revoking_twice_keeps_the_first_time(writer, practitioner):
 
     share.refresh_from_db()
     assert share.revoked_at == first
+
+
+def test_a_practitioner_who_deletes_their_account_ends_the_share(writer, practitioner):
+    from accounts.services import account_delete
+
+    share, _ = shared_entry_for(writer, practitioner)
+
+    account_delete(user=practitioner)
+
+    share.refresh_from_db()
+    assert share.status == "ended"
+    assert "Ended on" in client_for(writer).get("/shares/").text
+
+
+def test_deleting_the_writers_account_deletes_their_shares_and_log(writer, practitioner):
+    from accounts.services import account_delete
+    from connections.sharing.models import Share
+
+    share, entry = shared_entry_for(writer, practitioner)
+    client_for(practitioner).get(f"/practice/{share.pk}/entries/{entry.pk}/")
+
+    account_delete(user=writer)
+
+    assert not Share.objects.filter(pk=share.pk).exists()
+    assert not AccessEvent.objects.exists()
+    assert client_for(practitioner).get(f"/practice/{share.pk}/").status_code == 404
+
+
+def test_removing_the_professional_from_people_keeps_the_share_under_their_name(writer, practitioner):
+    share, _ = shared_entry_for(writer, practitioner)
+
+    share.person.delete()
+
+    page = client_for(writer).get(f"/shares/{share.pk}/")
+    assert page.status_code == 200
+    assert "Sharing with Dr. K" in page.text
