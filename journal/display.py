@@ -3,6 +3,7 @@
 import datetime
 from dataclasses import dataclass, field
 from urllib.parse import quote
+from zoneinfo import ZoneInfo
 
 from accounts.crypto import WriterCipher
 from journal.markdown import first_line
@@ -85,17 +86,18 @@ def _tag_names(entry: Entry) -> list[str]:
 class DraftRow:
     id: int
     label: str
-    updated_at: datetime.datetime
+    # Formatted here in the writer's time zone: a template's |date would show the active zone (UTC).
+    updated_display: str
     entry_id: int | None
     entry_date: datetime.date | None
 
 
-def draft_row(draft: Draft, cipher: WriterCipher) -> DraftRow:
+def draft_row(draft: Draft, cipher: WriterCipher, zone: ZoneInfo) -> DraftRow:
     title = draft.title(cipher).strip()
     return DraftRow(
         id=draft.pk,
         label=title or first_line(draft.body(cipher)) or "A draft with no words yet",
-        updated_at=draft.updated_at,
+        updated_display=local_moment(draft.updated_at, zone),
         entry_id=draft.entry_id,
         entry_date=draft.entry.entry_date if draft.entry_id else None,
     )
@@ -103,3 +105,9 @@ def draft_row(draft: Draft, cipher: WriterCipher) -> DraftRow:
 
 def mood_word(mood: int | None) -> str:
     return MOOD_WORDS.get(mood, "") if mood else ""
+
+
+def local_moment(moment: datetime.datetime, zone: ZoneInfo) -> str:
+    """'27 Nov, 16:04' in the writer's zone."""
+    local = moment.astimezone(zone)
+    return f"{local.day} {local:%b}, {local:%H:%M}"

@@ -207,7 +207,7 @@ def entry_edit(request: HttpRequest, entry_id: int) -> HttpResponse:
         return HttpResponseNotAllowed(["GET", "POST"])
     context = _compose_context(request, form, draft=draft, entry=entry)
     context["other_drafts"] = [
-        draft_row(other, cipher_for(user))
+        draft_row(other, cipher_for(user), user.zone)
         for other in Draft.objects.for_owner(user).filter(entry=entry).exclude(pk=draft.pk if draft else None)
     ]
     return render(request, "journal/compose.html", context)
@@ -390,7 +390,8 @@ def entry_delete_forever(request: HttpRequest, entry_id: int) -> HttpResponse:
 def trash(request: HttpRequest) -> HttpResponse:
     cipher = cipher_for(request.user)
     entries = Entry.objects.owned_by(request.user).in_trash().with_tag_names().order_by("-deleted_at")
-    rows = [(entry_row(entry, cipher), services.trash_expires_on(entry)) for entry in entries]
+    zone = request.user.zone
+    rows = [(entry_row(entry, cipher), services.trash_expires_on(entry).astimezone(zone).date()) for entry in entries]
     return render(request, "journal/trash.html", {"rows": rows, "trash_days": services.TRASH_DAYS})
 
 
@@ -442,7 +443,7 @@ def _parse_month(value: str | None) -> datetime.date | None:
 def draft_list(request: HttpRequest) -> HttpResponse:
     cipher = cipher_for(request.user)
     drafts = Draft.objects.for_owner(request.user).select_related("entry").order_by("-updated_at")
-    rows = [draft_row(draft, cipher) for draft in drafts]
+    rows = [draft_row(draft, cipher, request.user.zone) for draft in drafts]
     return render(request, "journal/drafts.html", {"rows": rows})
 
 

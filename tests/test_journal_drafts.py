@@ -109,3 +109,11 @@ def test_a_draft_too_long_even_for_a_draft_is_refused_whole_never_cut(writer_cli
 
     assert response.status_code == 413
     assert Draft.objects.get(pk=draft_id).body(cipher_for(writer)) == "kept"
+
+
+def test_drafts_say_when_they_were_last_typed_in_the_writers_time(writer_client, writer):
+    writer.time_zone = "Asia/Kolkata"  # 12:04 UTC is 17:34 there
+    writer.save()
+    writer_client.post("/journal/drafts/autosave/", {"body": "late afternoon"})
+
+    assert "last typed 27 Nov, 17:34" in writer_client.get("/journal/drafts/").content.decode()

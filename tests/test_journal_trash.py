@@ -39,6 +39,16 @@ def test_trash_says_when_each_entry_will_be_deleted_for_good(writer_client, writ
 
 
 @pytest.mark.django_db
+def test_trash_dates_are_the_writers_own(writer_client, writer):
+    writer.time_zone = "Pacific/Auckland"  # 23:30 UTC on 1 Nov is already 2 Nov there
+    writer.save()
+    entry = write_entry(writer, title="Late")
+    with time_machine.travel(datetime.datetime(2026, 11, 1, 23, 30, tzinfo=datetime.UTC), tick=False):
+        writer_client.post(f"/journal/{entry.pk}/delete/")
+    assert "Deleted for good on 2 December" in writer_client.get("/journal/trash/").content.decode()
+
+
+@pytest.mark.django_db
 def test_restore_brings_the_entry_back_as_it_was(writer_client, writer):
     entry = write_entry(writer, title="Second thoughts", tags=["family"], mood=3)
     writer_client.post(f"/journal/{entry.pk}/delete/")
