@@ -24,7 +24,7 @@ DUE_INDEX_COMMENT = (
 )
 UNFINISHED_INDEX_NAME = "nudge_unfinished_idx"
 UNFINISHED_INDEX_COMMENT = (
-    "Read by connections.nudges.tasks.sweep_due_nudges: deliveries left pending, claimed or sending, "
+    "Read by connections.nudges.tasks.sweep_due_nudges: deliveries left pending or sending, "
     "to re-enqueue or to record as interrupted."
 )
 
@@ -106,7 +106,6 @@ class Nudge(models.Model):
 
     class Status(models.TextChoices):
         PENDING = "pending", "Waiting to be sent"
-        CLAIMED = "claimed", "Being prepared"
         SENDING = "sending", "Being handed to the mail server"
         SENT = "sent", "Sent"
         FAILED = "failed", "Could not be delivered"
@@ -114,7 +113,7 @@ class Nudge(models.Model):
         INTERRUPTED = "interrupted", "Interrupted while sending"
         SKIPPED = "skipped", "Not sent: nobody left to name"
 
-    UNFINISHED = (Status.PENDING, Status.CLAIMED, Status.SENDING)
+    UNFINISHED = (Status.PENDING, Status.SENDING)
 
     writer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="nudges")
     # The writer's local date of the window it was sent in: the unique key below allows one email per window.
@@ -144,7 +143,7 @@ class Nudge(models.Model):
             models.Index(
                 fields=["status", "enqueued_at"],
                 name=UNFINISHED_INDEX_NAME,
-                condition=Q(status__in=["pending", "claimed", "sending"]),
+                condition=Q(status__in=["pending", "sending"]),
             ),
             models.Index(fields=["writer", "-created_at"], name="nudge_writer_recent_idx"),
         ]

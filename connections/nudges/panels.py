@@ -13,7 +13,6 @@ from connections.nudges.services import delivery_history, reminder_settings_for
 
 STATUS_WORDS = {
     Nudge.Status.PENDING: "On its way",
-    Nudge.Status.CLAIMED: "On its way",
     Nudge.Status.SENDING: "On its way",
     Nudge.Status.SENT: "Sent",
     Nudge.Status.FAILED: "Could not be delivered",

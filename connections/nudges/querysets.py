@@ -33,12 +33,6 @@ class NudgeQuerySet(models.QuerySet):
             Q(enqueued_at__isnull=True, created_at__lte=now - grace) | Q(enqueued_at__lte=now - lost_after),
         )
 
-    def claimed_before(self, moment: datetime) -> Self:
-        """Claimed by a worker that never got as far as the mail server: safe to send again."""
-        from connections.nudges.models import Nudge
-
-        return self.filter(status=Nudge.Status.CLAIMED, claimed_at__lte=moment)
-
     def sending_since_before(self, moment: datetime) -> Self:
         """Handed to a mail server by a worker that never reported back: it may have arrived."""
         from connections.nudges.models import Nudge

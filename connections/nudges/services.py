@@ -11,21 +11,23 @@ import logging
 import secrets
 import smtplib
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import partial
 
 from django.conf import settings
 from django.core import mail
+from django.core.mail import EmailMultiAlternatives
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models import DateField, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from accounts.models import User
 from connections.models import Contact, Person
-from connections.nudges import schedule
+from connections.nudges import schedule, sweep_sql
 from connections.nudges.emails import MAX_PEOPLE_PER_EMAIL, NamedPerson, nudge_message
 from connections.nudges.models import Nudge, NudgeAction, NudgePerson, OffReason, ReminderSettings
 from connections.nudges.tokens import BadLinkError, LinkClaim, Purpose
@@ -34,12 +36,12 @@ from connections.rhythm import RhythmState, Standing, rhythm_state_of
 log = logging.getLogger(__name__)
 
 SWEEP_BATCH_SIZE = 500
+# Deliveries per send task: fewer broker round trips for the sweep, one SMTP connection reused within a task.
+SEND_CHUNK = 100
 # A send task may sit on the broker this long before the sweep presumes it lost and puts it there again.
 LOST_MESSAGE_AFTER = timedelta(minutes=10)
 # A delivery the broker never took (it was down) is re-enqueued by the next sweep, leaving its own sweep a moment.
 NEVER_ENQUEUED_GRACE = timedelta(seconds=30)
-# Claimed but never connected to the mail server (the worker died): safe to send again after this.
-CLAIM_STALE_AFTER = timedelta(minutes=2)
 # Handed to the mail server by a worker that never reported back: it may have arrived, so it is not resent.
 SENDING_STALE_AFTER = timedelta(minutes=10)
 MAX_ATTEMPTS = 5
@@ -73,9 +75,9 @@ def _first_due_on(states: Iterable[RhythmState]) -> date | None:
     return min(days) if days else None
 
 
-def _most_overdue_first(pair: tuple[Person, RhythmState]) -> tuple[int, int, str]:
+def _most_overdue_first(pair: "tuple[PersonSnapshot, RhythmState]") -> tuple[int, int, str, int]:
     person, state = pair
-    return (0 if state.standing == Standing.TOO_LONG else 1, -state.days_past_due, person.name.casefold())
+    return (0 if state.standing == Standing.TOO_LONG else 1, -state.days_past_due, person.name.casefold(), person.id)
 
 
 # --- settings and the schedule ----------------------------------------------------------------------
@@ -203,7 +205,7 @@ def nudges_sweep(*, now: datetime | None = None, batch_size: int = SWEEP_BATCH_S
     _recover_unfinished(now=now, report=report)
     while True:
         with transaction.atomic():
-            batch = _claim_due(now=now, batch_size=batch_size)
+            batch = list(claim_queryset(now=now, batch_size=batch_size))
             if batch:
                 created = _write_deliveries(batch, now=now)
                 report.claimed += len(batch)
@@ -223,8 +225,12 @@ def nudges_sweep(*, now: datetime | None = None, batch_size: int = SWEEP_BATCH_S
     return report
 
 
-def _claim_due(*, now: datetime, batch_size: int) -> list[ReminderSettings]:
-    return list(
+def claim_queryset(*, now: datetime, batch_size: int) -> "QuerySet[ReminderSettings]":
+    """The claim: due writers, oldest first, locked for this transaction; rows another sweep holds are skipped.
+
+    On PostgreSQL each row also carries `first_due_on` (sweep_sql), so deciding needs no person rows here.
+    """
+    queryset = (
         ReminderSettings.objects.due(now)
         .select_for_update(skip_locked=True, of=("self",))
         .select_related("writer")
@@ -242,30 +248,72 @@ def _claim_due(*, now: datetime, batch_size: int) -> list[ReminderSettings]:
             "next_nudge_at",
             "writer__time_zone",
             "writer__is_active",
-        )[:batch_size]
+        )
     )
+    if connection.vendor == "postgresql":
+        table = connection.ops.quote_name(ReminderSettings._meta.db_table)
+        queryset = queryset.annotate(
+            # Fixed SQL text with no user input in it (see sweep_sql).
+            first_due_on=RawSQL(sweep_sql.first_due_on_sql(f"{table}.writer_id"), [], output_field=DateField())  # noqa: S611
+        )
+    return queryset[:batch_size]
+
+
+@dataclass(slots=True)
+class PersonSnapshot:
+    """The fields of a Person that rhythm and naming need, read as plain tuples (a sweep reads thousands)."""
+
+    id: int
+    owner_id: int
+    name: str
+    ideal_every_days: int | None
+    too_long_after_days: int | None
+    last_contact_at: datetime | None
+    created_at: datetime
+    snoozed_until: date | None
+    is_paused: bool
+
+
+def _circles_of(writer_ids: list[int]) -> dict[int, list[PersonSnapshot]]:
+    circles: dict[int, list[PersonSnapshot]] = defaultdict(list)
+    for row in _people_with_rhythm().filter(owner_id__in=writer_ids).values_list(*RHYTHM_FIELDS):
+        person = PersonSnapshot(*row)
+        circles[person.owner_id].append(person)
+    return circles
 
 
 def _write_deliveries(batch: list[ReminderSettings], *, now: datetime) -> list[int]:
     """Decide whom to name for each claimed writer, write the deliveries, advance every schedule."""
-    people_of: dict[int, list[Person]] = defaultdict(list)
-    for person in _people_with_rhythm().filter(owner_id__in=[row.writer_id for row in batch]).only(*RHYTHM_FIELDS):
-        people_of[person.owner_id].append(person)
+    if connection.vendor == "postgresql":
+        deliveries = _decide(batch, now=now, first_due_on_of=lambda row: row.first_due_on)
+        created = sweep_sql.write_batch(
+            now=now,
+            deliveries=deliveries,
+            schedules=[(row.writer_id, row.next_nudge_at, row.last_nudged_at) for row in batch],
+            people_per_email=MAX_PEOPLE_PER_EMAIL,
+        )
+        return [nudge_id for nudge_id, _ in created]
+    return _write_deliveries_in_python(batch, now=now)
 
-    planned: dict[int, tuple[date, list[Person]]] = {}
+
+def _decide(
+    batch: list[ReminderSettings], *, now: datetime, first_due_on_of: "Callable[[ReminderSettings], date | None]"
+) -> list[tuple[int, date]]:
+    """Which claimed writers get an email now (writer id, local window date); sets each row's next and last times.
+
+    Someone is due exactly when the first due date has come, so "allowed now" (which starts no earlier than
+    that date) also means "someone to name".
+    """
+    deliveries = []
     for row in batch:
         user = row.writer
         if not row.enabled or not user.is_active:
             row.next_nudge_at = None
             continue
-        zone = user.time_zone
-        pairs = [(person, rhythm_state_of(person, zone=zone, now=now)) for person in people_of[row.writer_id]]
-        due = sorted((pair for pair in pairs if pair[1].is_due), key=_most_overdue_first)
-        plan = row.plan(zone)
-        first_due_on = _first_due_on(state for _, state in pairs)
-        allowed = schedule.is_allowed_now(plan, now=now, first_due_on=first_due_on, last_nudged_at=row.last_nudged_at)
-        if due and allowed:
-            planned[row.writer_id] = (now.astimezone(user.zone).date(), [person for person, _ in due])
+        plan = row.plan(user.time_zone)
+        first_due_on = first_due_on_of(row)
+        if schedule.is_allowed_now(plan, now=now, first_due_on=first_due_on, last_nudged_at=row.last_nudged_at):
+            deliveries.append((row.writer_id, now.astimezone(user.zone).date()))
             row.last_nudged_at = now
         # Late (the window passed while no sweep ran) or not due after all: the next allowed moment, not now.
         row.next_nudge_at = schedule.next_nudge_at(
@@ -274,37 +322,53 @@ def _write_deliveries(batch: list[ReminderSettings], *, now: datetime) -> list[i
         if row.next_nudge_at is not None and row.next_nudge_at <= now:
             # Not expected (a cap is at least a day), but a writer must never be claimed every minute.
             row.next_nudge_at = now + timedelta(hours=1)
+    return deliveries
 
-    created = _insert_deliveries(planned, now=now)
-    NudgePerson.objects.bulk_create(
-        NudgePerson(nudge_id=nudge_id, person_id=person.pk, position=position)
-        for nudge_id, writer_id in created
-        for position, person in enumerate(planned[writer_id][1][:MAX_PEOPLE_PER_EMAIL])
-    )
+
+def _write_deliveries_in_python(batch: list[ReminderSettings], *, now: datetime) -> list[int]:
+    """The same decisions with connections.rhythm itself, for databases without the SQL path (SQLite)."""
+    circles = _circles_of([row.writer_id for row in batch])
+    states = {
+        row.writer_id: [
+            (person, rhythm_state_of(person, zone=row.writer.zone, now=now)) for person in circles[row.writer_id]
+        ]
+        for row in batch
+    }
+    deliveries = _decide(batch, now=now, first_due_on_of=lambda row: _first_due_on(s for _, s in states[row.writer_id]))
+    created = _insert_deliveries(deliveries, now=now)
+    named = []
+    for nudge_id, writer_id in created:
+        due = sorted((pair for pair in states[writer_id] if pair[1].is_due), key=_most_overdue_first)
+        named += [
+            NudgePerson(nudge_id=nudge_id, person_id=person.id, position=position)
+            for position, (person, _) in enumerate(due[:MAX_PEOPLE_PER_EMAIL])
+        ]
+    NudgePerson.objects.bulk_create(named)
     ReminderSettings.objects.bulk_update(batch, ["next_nudge_at", "last_nudged_at"])
     return [nudge_id for nudge_id, _ in created]
 
 
-def _insert_deliveries(planned: dict[int, tuple[date, list[Person]]], *, now: datetime) -> list[tuple[int, int]]:
+def _insert_deliveries(deliveries: list[tuple[int, date]], *, now: datetime) -> list[tuple[int, int]]:
     """INSERT ... ON CONFLICT DO NOTHING RETURNING: a writer who already has this window's email gets none."""
-    if not planned:
+    if not deliveries:
         return []
     ops = connection.ops
-    table = Nudge._meta.db_table
-    rows = []
-    params: list[object] = []
-    for writer_id, (window_date, _) in planned.items():
-        rows.append("(%s, %s, %s, %s, 0, %s, '')")
+    table = connection.ops.quote_name(Nudge._meta.db_table)
+    moment = ops.adapt_datetimefield_value(now)
+    rows, params = [], []
+    for writer_id, window_date in deliveries:
+        rows.append("(%s, %s, %s, %s, 0, %s, %s, '')")
         params += [
             writer_id,
             ops.adapt_datefield_value(window_date),
-            ops.adapt_datetimefield_value(now),
+            moment,
             Nudge.Status.PENDING.value,
-            ops.adapt_datetimefield_value(now),
+            moment,
+            moment,
         ]
     sql = (
-        f"INSERT INTO {table} (writer_id, window_date, scheduled_for, status, attempts, created_at, last_error) "  # noqa: S608
-        f"VALUES {', '.join(rows)} ON CONFLICT (writer_id, window_date) DO NOTHING RETURNING id, writer_id"
+        f"INSERT INTO {table} (writer_id, window_date, scheduled_for, status, attempts, created_at, enqueued_at, "  # noqa: S608
+        f"last_error) VALUES {', '.join(rows)} ON CONFLICT (writer_id, window_date) DO NOTHING RETURNING id, writer_id"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -316,42 +380,44 @@ def _recover_unfinished(*, now: datetime, report: SweepReport) -> None:
     report.interrupted = Nudge.objects.sending_since_before(now - SENDING_STALE_AFTER).update(
         status=Nudge.Status.INTERRUPTED, finished_at=now, last_error="worker stopped while sending"
     )
-    Nudge.objects.claimed_before(now - CLAIM_STALE_AFTER).update(
-        status=Nudge.Status.PENDING, enqueued_at=None, next_attempt_at=None, last_error="worker stopped before sending"
-    )
     waiting = list(
         Nudge.objects.waiting_for_the_broker(now, lost_after=LOST_MESSAGE_AFTER, grace=NEVER_ENQUEUED_GRACE)
         .order_by("id")
         .values_list("id", flat=True)[:10_000]
     )
     if waiting:
-        report.requeued = nudges_enqueue(waiting, now=now)
+        Nudge.objects.filter(pk__in=waiting, status=Nudge.Status.PENDING).update(enqueued_at=now)
+        report.requeued = nudges_enqueue(waiting)
 
 
 def nudges_enqueue(nudge_ids: list[int], *, now: datetime | None = None) -> int:
-    """Put send tasks on the broker. A broker that is down is logged, not raised: the next sweep retries."""
-    from connections.nudges.tasks import send_nudge
+    """Put the sends on the broker, SEND_CHUNK deliveries per task; returns how many got there.
 
-    now = now or timezone.now()
-    published: list[int] = []
+    Deliveries are written with their enqueue time already set. A broker that is down is logged, not raised:
+    what did not get there is marked as never enqueued, and the next sweep puts it there.
+    """
+    from connections.nudges.tasks import send_nudges
+
+    published = 0
     try:
-        for nudge_id in nudge_ids:
-            send_nudge.apply_async((nudge_id,), retry=True, retry_policy=ENQUEUE_RETRY_POLICY)
-            published.append(nudge_id)
+        for start in range(0, len(nudge_ids), SEND_CHUNK):
+            send_nudges.apply_async(
+                (nudge_ids[start : start + SEND_CHUNK],), retry=True, retry_policy=ENQUEUE_RETRY_POLICY
+            )
+            published = min(start + SEND_CHUNK, len(nudge_ids))
     except Exception as error:
         log.warning(
             "nudges: broker unavailable (%s); %s of %s sends wait for the next sweep",
             type(error).__name__,
-            len(nudge_ids) - len(published),
+            len(nudge_ids) - published,
             len(nudge_ids),
         )
-    if published:
-        stamp = max(now, timezone.now())
-        for start in range(0, len(published), 1000):
-            Nudge.objects.filter(pk__in=published[start : start + 1000], status=Nudge.Status.PENDING).update(
-                enqueued_at=stamp
+        unpublished = nudge_ids[published:]
+        for start in range(0, len(unpublished), 1000):
+            Nudge.objects.filter(pk__in=unpublished[start : start + 1000], status=Nudge.Status.PENDING).update(
+                enqueued_at=None
             )
-    return len(published)
+    return published
 
 
 # --- sending one email ------------------------------------------------------------------------------
@@ -428,74 +494,128 @@ def retry_countdown(attempt: int) -> int:
     return int(min(base * 2 ** max(attempt - 1, 0), MAX_RETRY_COUNTDOWN))
 
 
-def _people_for_email(nudge: Nudge, *, now: datetime) -> list[NamedPerson]:
+def _named_people(nudge_ids: list[int]) -> dict[int, list[PersonSnapshot]]:
+    """Whom each delivery names, in order, for a few deliveries at once."""
+    named: dict[int, list[PersonSnapshot]] = defaultdict(list)
+    rows = (
+        NudgePerson.objects.filter(nudge_id__in=nudge_ids, person__isnull=False)
+        .order_by("nudge_id", "position")
+        .values_list("nudge_id", *(f"person__{name}" for name in RHYTHM_FIELDS))
+    )
+    for nudge_id, *person in rows:
+        named[nudge_id].append(PersonSnapshot(*person))
+    return named
+
+
+def _people_for_email(nudge: Nudge, named: list[PersonSnapshot], *, now: datetime) -> list[NamedPerson]:
     """Whom this email names, re-checked at send time: someone reached since the sweep is left out."""
-    zone = nudge.writer.time_zone
-    named = NudgePerson.objects.filter(nudge=nudge, person__isnull=False).select_related("person")
     people = []
-    for row in named:
-        person = row.person
-        state = rhythm_state_of(person, zone=zone, now=now)
+    for person in named:
+        state = rhythm_state_of(person, zone=nudge.writer.zone, now=now)
         if state.is_due:
-            people.append(NamedPerson(person_id=person.pk, first_name=person.first_name, state=state))
+            people.append(NamedPerson(person_id=person.id, first_name=first_name_of(person.name), state=state))
     return people[:MAX_PEOPLE_PER_EMAIL]
 
 
-def nudge_send(*, nudge_id: int) -> str:
-    """Send one delivery if this call can claim it; returns the outcome ("sent", "retry", "failed", ...)."""
+def first_name_of(name: str) -> str:
+    """As Person.first_name has it: the first word."""
+    words = name.split()
+    return words[0] if words else name
+
+
+def nudges_send(*, nudge_ids: list[int]) -> list[str]:
+    """Send each of these deliveries that this call can claim, over one SMTP connection; one outcome each."""
     now = timezone.now()
-    claimed = (
-        Nudge.objects.filter(pk=nudge_id, status=Nudge.Status.PENDING)
+    nudges = {
+        nudge.pk: nudge
+        for nudge in Nudge.objects.select_related("writer", "writer__reminder_settings")
+        .filter(pk__in=nudge_ids, status=Nudge.Status.PENDING)
         .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now + timedelta(seconds=5)))
-        .update(status=Nudge.Status.CLAIMED, attempts=F("attempts") + 1, claimed_at=now)
-    )
-    if claimed != 1:
-        return "not-claimed"  # sent already, another worker has it, or a retry that is not due yet
-    nudge = Nudge.objects.select_related("writer").get(pk=nudge_id)
-    attempt = nudge.attempts
-    this_attempt = Nudge.objects.filter(pk=nudge_id, attempts=attempt)
-    people = _people_for_email(nudge, now=now)
-    if not people or not nudge.writer.is_active:
-        this_attempt.filter(status=Nudge.Status.CLAIMED).update(status=Nudge.Status.SKIPPED, finished_at=now)
-        log.info("nudge %s skipped: nobody left to name", nudge_id)
-        return "skipped"
-    message = nudge_message(
+    }
+    named = _named_people(list(nudges))
+    # Not pending any more (sent, or another worker has it) or a retry that is not due yet: nothing to do.
+    return [
+        _send_one(nudges[nudge_id], named.get(nudge_id, [])) if nudge_id in nudges else "not-claimed"
+        for nudge_id in nudge_ids
+    ]
+
+
+def _email_for(nudge: Nudge, people: list[NamedPerson]) -> EmailMultiAlternatives:
+    return nudge_message(
         nudge_id=nudge.pk,
         message_id=nudge.message_id,
         to=nudge.writer.email,
         greeting_name=nudge.writer.display_name,
         people=people,
     )
+
+
+def nudge_emails_preview(*, nudge_ids: list[int]) -> list[EmailMultiAlternatives]:
+    """The emails these deliveries would send now, without claiming or sending anything (benchmarks compare
+    the worker with raw smtplib sending exactly these bytes)."""
+    now = timezone.now()
+    nudges = Nudge.objects.select_related("writer").filter(pk__in=nudge_ids).order_by("pk")
+    named = _named_people(list(nudge_ids))
+    return [_email_for(nudge, _people_for_email(nudge, named[nudge.pk], now=now)) for nudge in nudges]
+
+
+def nudge_send(*, nudge_id: int) -> str:
+    return nudges_send(nudge_ids=[nudge_id])[0]
+
+
+def _send_one(nudge: Nudge, named: list[PersonSnapshot]) -> str:
+    """Send one delivery read as pending, if this call can claim it.
+
+    The order keeps "never twice" and "never lost" both true when a worker dies at any point: render and
+    connect first (nothing is claimed: a death here leaves the delivery pending, to be sent again), then
+    claim it straight into "sending" with a conditional UPDATE that must change exactly one row (a death
+    after this leaves it "sending", recorded later as interrupted and never resent).
+    """
+    now = timezone.now()
+    unclaimed = Nudge.objects.filter(pk=nudge.pk, status=Nudge.Status.PENDING, attempts=nudge.attempts)
+    people = _people_for_email(nudge, named, now=now)
+    if not people or not nudge.writer.is_active:
+        if unclaimed.update(status=Nudge.Status.SKIPPED, finished_at=now) == 1:
+            log.info("nudge %s skipped: nobody left to name", nudge.pk)
+        return "skipped"
+    message = _email_for(nudge, people)
     try:
         mailer = _mailers.get()
         mailer.open()  # connect, greet, TLS, log in: nothing of the message has left yet
     except Exception as error:
         _mailers.forget()
-        return _attempt_failed(nudge, attempt, error)
-    # From here the mail server may receive the message: if this worker dies now, it is not sent again.
-    if this_attempt.filter(status=Nudge.Status.CLAIMED).update(status=Nudge.Status.SENDING, sending_at=now) != 1:
-        return "taken-over"
+        return _attempt_failed(nudge, unclaimed, nudge.attempts + 1, error)
+    attempt = nudge.attempts + 1
+    claimed = unclaimed.update(status=Nudge.Status.SENDING, attempts=attempt, claimed_at=now, sending_at=now)
+    if claimed != 1:
+        return "not-claimed"
+    sending = Nudge.objects.filter(pk=nudge.pk, status=Nudge.Status.SENDING, attempts=attempt)
     try:
         mailer.send_messages([message])
     except Exception as error:
         _mailers.forget()
-        return _attempt_failed(nudge, attempt, error)
-    this_attempt.filter(status=Nudge.Status.SENDING).update(
-        status=Nudge.Status.SENT, finished_at=timezone.now(), last_error=""
-    )
-    ReminderSettings.objects.filter(writer_id=nudge.writer_id, consecutive_failures__gt=0).update(
-        consecutive_failures=0
-    )
-    log.info("nudge %s sent to account %s (attempt %s)", nudge_id, nudge.writer_id, attempt)
+        return _attempt_failed(nudge, sending, attempt, error)
+    _record_sent(sending, writer_settings=getattr(nudge.writer, "reminder_settings", None))
+    log.info("nudge %s sent to account %s (attempt %s)", nudge.pk, nudge.writer_id, attempt)
     return "sent"
 
 
-def _attempt_failed(nudge: Nudge, attempt: int, error: BaseException) -> str:
+def _record_sent(sending: "QuerySet[Nudge]", *, writer_settings: ReminderSettings | None) -> None:
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # Losing this one write in a database crash leaves the email "sending", later "interrupted":
+            # never resent. So it need not wait for the disk, which is most of its cost.
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        sending.update(status=Nudge.Status.SENT, finished_at=timezone.now(), last_error="")
+        if writer_settings is not None and writer_settings.consecutive_failures:
+            ReminderSettings.objects.filter(writer_id=writer_settings.writer_id).update(consecutive_failures=0)
+
+
+def _attempt_failed(nudge: Nudge, this_attempt: "QuerySet[Nudge]", attempt: int, error: BaseException) -> str:
+    """Record a failed try (before or after the claim) and retry it soon, or fail it for good."""
     now = timezone.now()
     code = _error_code(error)
-    this_attempt = Nudge.objects.filter(
-        pk=nudge.pk, attempts=attempt, status__in=[Nudge.Status.CLAIMED, Nudge.Status.SENDING]
-    )
     ReminderSettings.objects.filter(writer_id=nudge.writer_id).update(
         consecutive_failures=F("consecutive_failures") + 1
     )
@@ -505,22 +625,24 @@ def _attempt_failed(nudge: Nudge, attempt: int, error: BaseException) -> str:
         .first()
     ) or 0
     if failures >= FAILURES_BEFORE_TURNING_OFF:
-        this_attempt.update(status=Nudge.Status.FAILED, finished_at=now, last_error=code)
+        this_attempt.update(status=Nudge.Status.FAILED, attempts=attempt, finished_at=now, last_error=code)
         _turn_off(user_id=nudge.writer_id, reason=OffReason.UNDELIVERABLE, now=now)
         log.warning("nudge %s failed (%s); reminders of account %s turned off", nudge.pk, code, nudge.writer_id)
         return "failed"
     if _is_temporary(error) and attempt < MAX_ATTEMPTS:
         countdown = retry_countdown(attempt)
-        this_attempt.update(
+        updated = this_attempt.update(
             status=Nudge.Status.PENDING,
+            attempts=attempt,
             next_attempt_at=now + timedelta(seconds=countdown),
             enqueued_at=now,
             last_error=code,
         )
-        log.info("nudge %s: %s on attempt %s, retrying in %ss", nudge.pk, code, attempt, countdown)
-        _enqueue_retry(nudge.pk, countdown)
+        if updated == 1:
+            log.info("nudge %s: %s on attempt %s, retrying in %ss", nudge.pk, code, attempt, countdown)
+            _enqueue_retry(nudge.pk, countdown)
         return "retry"
-    this_attempt.update(status=Nudge.Status.FAILED, finished_at=now, last_error=code)
+    this_attempt.update(status=Nudge.Status.FAILED, attempts=attempt, finished_at=now, last_error=code)
     # An error that is not about SMTP is a bug worth a traceback (it names code, never the email's text).
     log.warning("nudge %s failed (%s) on attempt %s", nudge.pk, code, attempt, exc_info=_smtp_code(error) is None)
     return "failed"

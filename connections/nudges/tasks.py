@@ -17,6 +17,12 @@ def sweep_due_nudges() -> int:
 
 
 @shared_task(ignore_result=True, acks_late=True)
+def send_nudges(nudge_ids: list[int]) -> list[str]:
+    """Send a few deliveries, each claimed on its own, over one SMTP connection (what the sweep enqueues)."""
+    return services.nudges_send(nudge_ids=nudge_ids)
+
+
+@shared_task(ignore_result=True, acks_late=True)
 def send_nudge(nudge_id: int) -> str:
     """Send one delivery if it can still be claimed; retries are scheduled by the service, never far ahead."""
     return services.nudge_send(nudge_id=nudge_id)

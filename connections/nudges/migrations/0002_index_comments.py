@@ -8,7 +8,7 @@ COMMENTS = {
         "SELECT ... WHERE next_nudge_at <= now ORDER BY next_nudge_at FOR UPDATE SKIP LOCKED."
     ),
     "nudge_unfinished_idx": (
-        "Read by connections.nudges.tasks.sweep_due_nudges: deliveries left pending, claimed or sending, "
+        "Read by connections.nudges.tasks.sweep_due_nudges: deliveries left pending or sending, "
         "to re-enqueue or to record as interrupted."
     ),
 }
