@@ -72,7 +72,12 @@ class EntryQuerySet(models.QuerySet):
         queryset = self
         for token in tokens:
             queryset = queryset.filter(
-                models.Exists(EntrySearchToken.objects.filter(entry=models.OuterRef("pk"), token=token))
+                # owner first: it is the leading column of search_token_lookup_idx (owner, token).
+                models.Exists(
+                    EntrySearchToken.objects.filter(
+                        owner=models.OuterRef("owner"), token=token, entry=models.OuterRef("pk")
+                    )
+                )
             )
         return queryset
 
