@@ -18,7 +18,7 @@ import os
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
@@ -129,16 +129,21 @@ class WriterCipher:
             return ""
         return self.open_bytes(sealed, field=field).decode()
 
+    @cached_property
+    def _aead(self) -> AESGCM:
+        # One AES key schedule per cipher (a request, an export), not one per value opened.
+        return AESGCM(self.data_key)
+
     def seal_bytes(self, plaintext: bytes, *, field: str) -> bytes:
         nonce = os.urandom(NONCE_BYTES)
-        return FORMAT_VERSION + nonce + AESGCM(self.data_key).encrypt(nonce, plaintext, self._aad(field))
+        return FORMAT_VERSION + nonce + self._aead.encrypt(nonce, plaintext, self._aad(field))
 
     def open_bytes(self, sealed: bytes | memoryview, *, field: str) -> bytes:
         sealed = bytes(sealed)
         if sealed[:1] != FORMAT_VERSION:
             raise DecryptionError(f"Unknown ciphertext format in {field}.")
         try:
-            return AESGCM(self.data_key).decrypt(sealed[1:13], sealed[13:], self._aad(field))
+            return self._aead.decrypt(sealed[1:13], sealed[13:], self._aad(field))
         except InvalidTag as error:
             raise DecryptionError(f"{field} did not decrypt for this writer.") from error
 
@@ -153,7 +158,13 @@ class WriterCipher:
         return _derive_search_key(self.data_key)
 
     def _aad(self, field: str) -> bytes:
-        return f"held:{self.user_id}:{field}".encode()
+        return _associated_data(self.user_id, field)
+
+
+@lru_cache(maxsize=1024)
+def _associated_data(user_id: int, field: str) -> bytes:
+    # Binds each value to its owner and field; cached because a page or an export asks for the same few.
+    return f"held:{user_id}:{field}".encode()
 
 
 @lru_cache(maxsize=4096)

@@ -135,3 +135,27 @@ def test_an_empty_journal_exports_a_valid_file(writer_client):
     assert document["entries"] == []
     assert document["safety_plan"] is None
     assert [name for name in archive.namelist() if name.endswith(".md")] == []
+
+
+def test_each_entry_record_is_exactly_what_json_dumps_would_write(writer, life):
+    from accounts.keyring import cipher_for
+    from accounts.portability.export import entry_files, exported_entries
+
+    for entry in exported_entries(writer, cipher_for(writer)):
+        _path, _markdown, record = entry_files(entry)
+        assert record.decode() == json.dumps(entry.record(), ensure_ascii=False)
+
+
+def test_ids_of_entries_written_in_held_name_the_row_and_its_moment(writer, life):
+    from accounts.portability.ids import derived_id
+
+    entry = life.entries[0]
+    micros = int(entry.created_at.timestamp()) * 1_000_000 + entry.created_at.microsecond
+    assert derived_id("entry", entry.pk, entry.created_at) == f"entry-{entry.pk}-{micros}"
+
+
+def test_two_exports_give_the_same_ids(writer_client, life):
+    first = json.loads(download(writer_client)[1].read("held.json"))
+    second = json.loads(download(writer_client)[1].read("held.json"))
+    assert [entry["id"] for entry in first["entries"]] == [entry["id"] for entry in second["entries"]]
+    assert first["entries"] == second["entries"]

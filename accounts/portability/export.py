@@ -1,28 +1,31 @@
 """Export: a zip with one Markdown file per entry and held.json with everything the writer owns, streamed.
 
-Rows are read with server-side cursors in chunks and written to the zip as they come, so a journal of any
-size exports with flat memory. Entries are read twice (once for the Markdown files, once for held.json):
-a zip member must be written whole before the next one starts, and reading twice keeps nothing in memory.
+Entries are read once, in order, as a stream (a binary COPY on PostgreSQL, a server-side cursor elsewhere),
+opened, and written to the zip as their Markdown files while their held.json records wait in a sealed spool
+(accounts/portability/spool.py); held.json follows the last Markdown file. Nothing grows with the journal but
+the zip's central directory (a few dozen bytes per file), so 5,000 entries or 50,000 export in flat memory.
 """
 
 import datetime
 import hashlib
 import json
+import re
+import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from itertools import islice
-from typing import Any
+from typing import Any, NamedTuple
 
+from django.db import connection
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
-from django.utils.text import slugify
 
 from accounts.crypto import WriterCipher
 from accounts.keyring import cipher_for
 from accounts.models import PortableId, User
 from accounts.portability.ids import derived_id, portable_id_of, with_portable_ids
 from accounts.portability.schema import FORMAT, SCHEMA_VERSION
+from accounts.portability.spool import SealedSpool
 from accounts.portability.zipstream import ZipStream
 from connections.models import Contact, Person, SafetyPlan
 from connections.nudges import schedule as nudge_schedule
@@ -32,6 +35,8 @@ from journal.models import MOOD_CHOICES, Draft, Entry, Tag, WriterPrompt
 
 CHUNK_ROWS = 500
 MOOD_WORDS = dict(MOOD_CHOICES)
+# One encoder for the whole export: json.dumps with options builds a new one on every call.
+_encode = json.JSONEncoder(ensure_ascii=False).encode
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 README = """\
@@ -57,56 +62,100 @@ def export_filename(user: User) -> str:
 def export_zip(user: User) -> Iterator[bytes]:
     """The whole export as a stream of byte chunks, for a StreamingHttpResponse."""
     cipher = cipher_for(user)
-    with ZipStream() as archive:
-        archive.add("README.txt", README.format(version=SCHEMA_VERSION).encode())
+    archive = ZipStream()
+    archive.add("README.txt", README.format(version=SCHEMA_VERSION).encode())
+    with SealedSpool() as waiting:
+        separator = b"\n    "
         for entry in exported_entries(user, cipher):
-            archive.add(markdown_path(entry), entry_markdown(entry).encode())
+            path, markdown, record = entry_files(entry)
+            archive.add(path, markdown)
+            waiting.write(separator + record)
+            separator = b",\n    "
             yield from archive.ready()
-        with archive.open("held.json") as member:
-            for piece in held_json(user, cipher):
-                member.write(piece.encode())
-                yield from archive.ready()
-        yield archive.finish()
+        member = archive.open("held.json")
+        for piece in held_json(user, cipher, entries=waiting.chunks()):
+            member.write(piece)
+            yield from archive.ready()
+        member.close()
+    yield archive.finish()
 
 
-# --- Markdown ------------------------------------------------------------------------------------
+# --- one entry: its Markdown file and its held.json record ------------------------------------------
 
 
-def markdown_path(entry: "ExportedEntry") -> str:
+def entry_files(entry: "ExportedEntry") -> tuple[str, bytes, bytes]:
+    """The entry's Markdown file (path and bytes) and its held.json record, made together.
+
+    Each string is JSON-encoded once and used in both: the front matter is YAML in which every string is
+    written as a JSON string (which YAML reads the same), and the record is the JSON object
+    `ExportedEntry.record()` describes, with json.dumps' separators. Built by hand because this runs once
+    per entry and the export must keep close to the cost of reading the rows.
+    """
+    day = entry.entry_date.isoformat()
+    title, prompt, feelings, tags = _encode(entry.title), _encode(entry.prompt), entry.feelings_json, entry.tags_json
+    mood_line = f"{entry.mood}  # {MOOD_WORDS[entry.mood]}" if entry.mood else "null"
+    body = entry.body.rstrip("\n")
+    markdown = (
+        f"---\ndate: {day}\ntitle: {title}\nmood: {mood_line}\nfeelings: {feelings}\ntags: {tags}\n"
+        f"prompt: {prompt}\n---\n\n{body}\n"
+    )
+    mood = "null" if entry.mood is None else entry.mood
+    record = (
+        f'{{"id": {_encode(entry.id)}, "entry_date": "{day}", "title": {title}, "body": {_encode(entry.body)}, '
+        f'"mood": {mood}, "feelings": {feelings}, "tags": {tags}, "prompt": {prompt}, '
+        f'"created_at": {_json_moment(entry.created_at)}, "updated_at": {_json_moment(entry.updated_at)}, '
+        f'"deleted_at": {_json_moment(entry.deleted_at)}}}'
+    )
+    return markdown_path(entry, day), markdown.encode(), record.encode()
+
+
+def markdown_path(entry: "ExportedEntry", day: str) -> str:
     folder = "trash" if entry.deleted_at else f"entries/{entry.entry_date.year}"
     # The suffix keeps two entries with one date and title apart, and is the same in every export.
     suffix = hashlib.sha256(entry.id.encode()).hexdigest()[:6]
-    slug = slugify(entry.title)[:50]
-    name = "-".join(part for part in [entry.entry_date.isoformat(), slug, suffix] if part)
-    return f"{folder}/{name}.md"
+    slug = file_slug(entry.title) if entry.title else ""
+    return f"{folder}/{day}-{slug}-{suffix}.md" if slug else f"{folder}/{day}-{suffix}.md"
 
 
-def entry_markdown(entry: "ExportedEntry") -> str:
-    """Front matter in YAML (every string as a JSON string, which YAML reads the same), then the body."""
-    lines = [
-        "---",
-        f"date: {entry.entry_date.isoformat()}",
-        f"title: {_quoted(entry.title)}",
-        f"mood: {entry.mood}  # {MOOD_WORDS[entry.mood]}" if entry.mood else "mood: null",
-        f"feelings: {_quoted(entry.feelings)}",
-        f"tags: {_quoted(entry.tags)}",
-        f"prompt: {_quoted(entry.prompt)}",
-        "---",
-        "",
-        "",
-    ]
-    return "\n".join(lines) + entry.body.rstrip("\n") + "\n"
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+def file_slug(title: str) -> str:
+    """'She said: "stay"' -> 'she-said-stay': ASCII letters and digits, accents dropped, at most 50 characters.
+
+    The same result as Django's slugify for file names, at a tenth of its cost (it runs once per entry).
+    """
+    if not title.isascii():
+        title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode("ascii")
+    return _NOT_SLUG.sub("-", title.lower()).strip("-")[:50].rstrip("-")
+
+
+def _json_moment(moment: datetime.datetime | None) -> str:
+    if moment is None:
+        return "null"
+    if moment.utcoffset():
+        moment = moment.astimezone(datetime.UTC)
+    return f'"{moment.isoformat()}"'
 
 
 def _quoted(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False)
+    return _encode(value)
 
 
 # --- held.json -----------------------------------------------------------------------------------
 
 
-def held_json(user: User, cipher: WriterCipher) -> Iterator[str]:
-    """held.json in pieces: the header, then each section, one record per line."""
+def held_json(user: User, cipher: WriterCipher, *, entries: Iterable[bytes] | None = None) -> Iterator[bytes]:
+    """held.json in pieces: the header, then each section, one record per line.
+
+    `entries`: the entries section's records, already encoded and separated (export_zip spools them);
+    read here when not given.
+    """
+    for piece in _held_json_text(user, cipher, entries):
+        yield piece if isinstance(piece, bytes) else piece.encode()
+
+
+def _held_json_text(user: User, cipher: WriterCipher, entries: Iterable[bytes] | None) -> Iterator[str | bytes]:
     header = {
         "format": FORMAT,
         "schema_version": SCHEMA_VERSION,
@@ -125,7 +174,17 @@ def held_json(user: User, cipher: WriterCipher) -> Iterator[str]:
     yield from _section("people", (_person_record(person, cipher, person_ids) for person in _people(user)))
     yield from _section("contacts", (_contact_record(contact, cipher, person_ids) for contact in _contacts(user)))
     yield f',\n  "safety_plan": {_quoted(_safety_plan_record(user, cipher, person_ids))}'
-    yield from _section("entries", (entry.record() for entry in exported_entries(user, cipher)))
+    if entries is None:
+        entries = (
+            b"\n    " * (n == 0) + b",\n    " * (n > 0) + entry_files(entry)[2]
+            for n, entry in enumerate(exported_entries(user, cipher))
+        )
+    yield ',\n  "entries": ['
+    written = False
+    for chunk in entries:
+        written = True
+        yield chunk
+    yield "\n  ]" if written else "]"
     yield from _section("drafts", (_draft_record(draft, cipher) for draft in _drafts(user)))
     yield f',\n  "reminders": {_quoted(_reminders_record(user))}'
     yield from _section("shares", (_share_record(share, cipher) for share in _shares(user)))
@@ -156,8 +215,7 @@ def _clock(moment: datetime.time | None) -> str | None:
 # --- rows ----------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class ExportedEntry:
+class ExportedEntry(NamedTuple):
     """One entry, opened, as both the Markdown file and the held.json record are written from it."""
 
     id: str
@@ -165,22 +223,23 @@ class ExportedEntry:
     title: str
     body: str
     mood: int | None
-    feelings: list[str]
-    tags: list[str]
+    feelings_json: str  # JSON text: PostgreSQL hands these over encoded, so they are never parsed and re-encoded
+    tags_json: str
     prompt: str
     created_at: datetime.datetime
     updated_at: datetime.datetime
     deleted_at: datetime.datetime | None
 
     def record(self) -> dict[str, Any]:
+        """What the entry's held.json record holds (entry_files writes it)."""
         return {
             "id": self.id,
             "entry_date": self.entry_date.isoformat(),
             "title": self.title,
             "body": self.body,
             "mood": self.mood,
-            "feelings": self.feelings,
-            "tags": self.tags,
+            "feelings": json.loads(self.feelings_json),
+            "tags": json.loads(self.tags_json),
             "prompt": self.prompt,
             "created_at": _when(self.created_at),
             "updated_at": _when(self.updated_at),
@@ -204,7 +263,55 @@ ENTRY_COLUMNS = (
 
 
 def exported_entries(user: User, cipher: WriterCipher) -> Iterator[ExportedEntry]:
-    """Every entry of the writer (Trash too), oldest first, read in chunks with a server-side cursor.
+    """Every entry of the writer (Trash too), oldest first, as a stream."""
+    if connection.vendor == "postgresql":
+        return _entries_by_copy(user, cipher)
+    return _entries_by_cursor(user, cipher)
+
+
+# Entries with their export id, feelings and tag names as JSON text (PostgreSQL writes JSON the way json.dumps
+# does, with ", " between items and UTF-8 left as it is), oldest first. Column order is
+# _ENTRY_TYPES'. Binary COPY is the fastest way PostgreSQL has to stream rows, typed, to a client: it keeps
+# an export of a long journal within a few times the cost of reading the rows at all.
+_ENTRY_COPY = """
+COPY (
+    SELECT entry.id, remembered.portable_id, entry.entry_date, entry.title_sealed, entry.body_sealed, entry.mood,
+        entry.feelings::text, entry.prompt, entry.created_at, entry.updated_at, entry.deleted_at,
+        (SELECT json_agg(tag.name ORDER BY tag.name, tag.id)
+           FROM journal_entry_tags link JOIN journal_tag tag ON tag.id = link.tag_id
+          WHERE link.entry_id = entry.id)::text
+    FROM journal_entry entry
+    LEFT JOIN accounts_portableid remembered
+        ON remembered.owner_id = entry.owner_id AND remembered.kind = 'entry' AND remembered.object_id = entry.id
+    WHERE entry.owner_id = %s
+    ORDER BY entry.entry_date, entry.id
+) TO STDOUT (FORMAT BINARY)
+"""
+_ENTRY_TYPES = ["int8", "text", "date", "bytea", "bytea", "int2", "text", "text"] + ["timestamptz"] * 3 + ["text"]
+
+
+def _entries_by_copy(user: User, cipher: WriterCipher) -> Iterator[ExportedEntry]:
+    connection.ensure_connection()
+    with connection.connection.cursor() as cursor, cursor.copy(_ENTRY_COPY, (user.pk,)) as copy:
+        copy.set_types(_ENTRY_TYPES)
+        for pk, portable_id, day, title, body, mood, feelings, prompt, created, updated, deleted, tags in copy.rows():
+            yield ExportedEntry(
+                id=portable_id or derived_id("entry", pk, created),
+                entry_date=day,
+                title=cipher.open(title, field="entry.title"),  # the fields Entry.title() and body() open
+                body=cipher.open(body, field="entry.body"),
+                mood=mood,
+                feelings_json=feelings,
+                tags_json=tags or "[]",
+                prompt=prompt,
+                created_at=created,
+                updated_at=updated,
+                deleted_at=deleted,
+            )
+
+
+def _entries_by_cursor(user: User, cipher: WriterCipher) -> Iterator[ExportedEntry]:
+    """The same stream through the ORM, for databases without COPY (the SQLite of `make run`).
 
     Plain rows and one tag query per chunk, not model instances with prefetch_related: prefetching builds
     reference cycles that pile up until a full garbage collection, so memory would grow with the journal.
@@ -228,8 +335,8 @@ def exported_entries(user: User, cipher: WriterCipher) -> Iterator[ExportedEntry
                 title=cipher.open(title, field="entry.title"),
                 body=cipher.open(body, field="entry.body"),
                 mood=mood,
-                feelings=list(feelings),
-                tags=tags[pk],
+                feelings_json=_encode(list(feelings)),
+                tags_json=_encode(tags[pk]),
                 prompt=prompt,
                 created_at=created,
                 updated_at=updated,
