@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
@@ -85,6 +85,8 @@ class EntryRow:
 
 
 class ContactRow(NamedTuple):
+    """A contact as insights may know it (never its note). Plain (day, person id) tuples work too."""
+
     local_day: datetime.date  # the day it happened, in the writer's zone
     person_id: int
 
@@ -135,9 +137,9 @@ def start_of_local_day(day: datetime.date, zone: ZoneInfo) -> datetime.datetime:
 # --- days --------------------------------------------------------------------------------------------
 
 
-def day_moods_from_sums(days: Iterable[MoodSum]) -> dict[datetime.date, Mood]:
-    """Each local day that has at least one mood, with the mean of that day's moods."""
-    return {day: total if count == 1 else Fraction(total, count) for day, total, count in days if count}
+def day_moods_from_sums(days: Mapping[datetime.date, Sequence[int]]) -> dict[datetime.date, Mood]:
+    """Each local day that has at least one mood, with the mean of that day's moods (from sum and count)."""
+    return {day: total if count == 1 else Fraction(total, count) for day, (total, count) in days.items() if count}
 
 
 def day_moods(entries: Iterable[EntryRow]) -> dict[datetime.date, Mood]:
@@ -148,11 +150,11 @@ def day_moods(entries: Iterable[EntryRow]) -> dict[datetime.date, Mood]:
             day = sums[entry.entry_date]
             day[0] += entry.mood
             day[1] += 1
-    return day_moods_from_sums(MoodSum(day, total, count) for day, (total, count) in sums.items())
+    return day_moods_from_sums({day: (total, count) for day, (total, count) in sums.items()})
 
 
 def contact_days(contacts: Iterable[ContactRow]) -> set[datetime.date]:
-    return {contact.local_day for contact in contacts}
+    return {local_day for local_day, _person_id in contacts}
 
 
 # --- mood over time ----------------------------------------------------------------------------------
@@ -251,16 +253,24 @@ class PixelDay(NamedTuple):
 
     @property
     def label(self) -> str:
-        day = self.day
-        when = f"{WEEKDAY_NAMES[day.weekday()]} {day.day} {MONTH_NAMES[day.month - 1]} {day.year}"
         if self.is_future:
-            return f"{when}: still to come"
-        if self.average is None:
-            return f"{when}: no mood recorded"
-        step = self.mood_step
-        if self.average.denominator == 1:
-            return f"{when}: mood {step} of 5, {MOOD_WORDS[step]}"
-        return f"{when}: mood {one_decimal(self.average)} of 5 on average, about {MOOD_WORDS[step]}"
+            return f"{day_name(self.day)}: still to come"
+        return day_label(self.day, self.average)
+
+
+def day_name(day: datetime.date) -> str:
+    """'Monday 2 March 2026'."""
+    return f"{WEEKDAY_NAMES[day.weekday()]} {day.day} {MONTH_NAMES[day.month - 1]} {day.year}"
+
+
+def day_label(day: datetime.date, average: Mood | None) -> str:
+    """A past day and its mood in words: 'Monday 2 March 2026: mood 4 of 5, good'."""
+    if average is None:
+        return f"{day_name(day)}: no mood recorded"
+    step = nearest_mood(average)
+    if average.denominator == 1:
+        return f"{day_name(day)}: mood {step} of 5, {MOOD_WORDS[step]}"
+    return f"{day_name(day)}: mood {one_decimal(average)} of 5 on average, about {MOOD_WORDS[step]}"
 
 
 def year_in_pixels(moods: dict[datetime.date, Mood], year: int, today: datetime.date) -> list[list[PixelDay]]:
@@ -313,13 +323,29 @@ def mood_by_tag(tags: Iterable[MoodSum], min_entries: int = MIN_ENTRIES_PER_TAG)
     return shown, len(tags) - len(shown)
 
 
-def feeling_counts(feelings_per_entry: Iterable[list[str]]) -> list[tuple[str, int]]:
-    """How many entries name each feeling word (a word twice in one entry counts once), commonest first."""
-    counts: Counter[str] = Counter()
+def feeling_counts(feelings_per_entry: list[list[str]]) -> list[tuple[str, int]]:
+    """How many entries name each feeling word (a word twice in one entry counts once), commonest first.
+
+    Spelling variants ("Calm", " calm") are one word. The journal stores its vocabulary's lower-case
+    words, so the exact per-entry folding is needed only when variants exist; counting the plain words
+    first keeps years of entries cheap.
+    """
+    words: list[str] = []
     for feelings in feelings_per_entry:
         if feelings.__class__ is list:  # anything else in the JSON is not a list of words
-            counts.update({word.casefold() for word in feelings if word.__class__ is str})
-    counts.pop("", None)
+            words.extend({word for word in feelings if word.__class__ is str})
+    counts: Counter[str] = Counter()
+    spellings = 0
+    for word, count in Counter(words).items():
+        key = word.strip().casefold()
+        if key:
+            counts[key] += count
+            spellings += 1
+    if spellings != len(counts):
+        counts = Counter()
+        for feelings in feelings_per_entry:
+            if feelings.__class__ is list:
+                counts.update({key for word in feelings if word.__class__ is str and (key := word.strip().casefold())})
     return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
 
 
@@ -447,10 +473,10 @@ def people_reached_by_month(
     first = periods_back(last, Period.MONTH, months)
     people: dict[datetime.date, set[int]] = defaultdict(set)
     counts: Counter[datetime.date] = Counter()
-    for contact in contacts:
-        month = contact.local_day.replace(day=1)
+    for local_day, person_id in contacts:
+        month = local_day.replace(day=1)
         if first <= month <= last:
-            people[month].add(contact.person_id)
+            people[month].add(person_id)
             counts[month] += 1
     result = []
     month = first
@@ -462,7 +488,7 @@ def people_reached_by_month(
 
 def people_reached_since(contacts: Iterable[ContactRow], first_day: datetime.date) -> int:
     """Different people with a logged contact on or after `first_day` (a local day)."""
-    return len({contact.person_id for contact in contacts if contact.local_day >= first_day})
+    return len({person_id for local_day, person_id in contacts if local_day >= first_day})
 
 
 # --- late nights --------------------------------------------------------------------------------------

@@ -17,13 +17,24 @@ elements, and the page must stay quick with years of entries. Every piece of tex
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from html import escape
 
 from django.utils.safestring import SafeString, mark_safe
 
-from journal.insights import MOOD_MAX, MOOD_MIN, MOOD_WORDS, MonthReached, PeriodMood, PixelDay
+from journal.insights import (
+    MOOD_MAX,
+    MOOD_MIN,
+    MOOD_WORDS,
+    MonthReached,
+    Mood,
+    PeriodMood,
+    PixelDay,
+    day_label,
+    nearest_mood,
+)
 
 # The pixel grid, in viewBox units.
 PIXEL_CELL, PIXEL_STEP, PIXEL_LEFT, PIXEL_TOP = 20, 23, 26, 22
@@ -136,6 +147,27 @@ def mood_line_desc(points: Sequence[PeriodMood], unit: str) -> str:
 # --- year in pixels ------------------------------------------------------------------------------------
 
 
+_SQUARE_SIZE = f'width="{PIXEL_CELL}" height="{PIXEL_CELL}" rx="3"'
+_FUTURE_SQUARES = {day: f'<rect y="{PIXEL_TOP + (day - 1) * PIXEL_STEP}" {_SQUARE_SIZE}/>' for day in range(1, 32)}
+
+
+@lru_cache(maxsize=8192)
+def _pixel_square(day: datetime.date, average: Mood | None) -> tuple[str, str]:
+    """The square of one past day (with its spoken label) and the digit drawn on it.
+
+    Pure formatting of a date and a mood, remembered because the same year is drawn again on every visit
+    to the page (and switching views reloads it). The label is day and month names and figures only:
+    nothing to escape.
+    """
+    y = PIXEL_TOP + (day.day - 1) * PIXEL_STEP
+    step = None if average is None else nearest_mood(average)
+    css = f"pixel mood-{step}" if step else "pixel pixel--empty"
+    square = f'<rect class="{css}" y="{y}" {_SQUARE_SIZE} role="img"><title>{day_label(day, average)}</title></rect>'
+    middle = PIXEL_CELL // 2
+    digit = f'<text class="pixel-digit--{step}" x="{middle}" y="{y + middle}">{step}</text>' if step else ""
+    return square, digit
+
+
 def pixel_grid(chart_id: str, year: int, months: Sequence[Sequence[PixelDay]], *, desc: str) -> SafeString:
     """One square per day: months across, days down. Each square names its day and mood; the digit
     inside repeats the mood so it never rests on colour alone."""
@@ -155,28 +187,25 @@ def pixel_grid(chart_id: str, year: int, months: Sequence[Sequence[PixelDay]], *
             f'<text class="chart-axis-label" x="{PIXEL_LEFT - 6}" y="{_number(y)}" text-anchor="end" '
             f'dominant-baseline="middle" aria-hidden="true">{day_number}</text>'
         )
+    # Per month: a group shifted to its column, so each square needs only its row. The digits sit in a
+    # group hidden from assistive technology (each square's title already says the mood).
     for month_index, days in enumerate(months):
         x = PIXEL_LEFT + month_index * PIXEL_STEP
+        squares, digits, future = [], [], []
         for pixel in days:
-            y = PIXEL_TOP + (pixel.day.day - 1) * PIXEL_STEP
             if pixel.is_future:
-                parts.append(
-                    f'<rect class="pixel pixel--future" x="{x}" y="{y}" width="{PIXEL_CELL}" height="{PIXEL_CELL}" '
-                    f'rx="3" aria-hidden="true"/>'
-                )
+                future.append(_FUTURE_SQUARES[pixel.day.day])
                 continue
-            step = pixel.mood_step
-            css = f"pixel mood-{step}" if step else "pixel pixel--empty"
-            parts.append(
-                f'<rect class="{css}" x="{x}" y="{y}" width="{PIXEL_CELL}" height="{PIXEL_CELL}" rx="3" role="img">'
-                f"<title>{_text(pixel.label)}</title></rect>"
-            )
-            if step:
-                parts.append(
-                    f'<text class="pixel-digit pixel-digit--{step}" x="{x + PIXEL_CELL // 2}" '
-                    f'y="{y + PIXEL_CELL // 2}" text-anchor="middle" dominant-baseline="central" '
-                    f'aria-hidden="true">{step}</text>'
-                )
+            square, digit = _pixel_square(pixel.day, pixel.average)
+            squares.append(square)
+            if digit:
+                digits.append(digit)
+        parts.append(f'<g transform="translate({x} 0)">{"".join(squares)}')
+        if digits:
+            parts.append(f'<g class="pixel-digits" aria-hidden="true">{"".join(digits)}</g>')
+        if future:
+            parts.append(f'<g class="pixel pixel--future" aria-hidden="true">{"".join(future)}</g>')
+        parts.append("</g>")
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 (every piece of text above is escaped)
 
@@ -195,14 +224,14 @@ def pixel_desc(year: int, months: Sequence[Sequence[PixelDay]]) -> str:
     return f"{recorded} days of {year} have a mood: {spread}. Each square names its day and mood."
 
 
-def pixel_table_body(rows: Sequence[dict]) -> SafeString:
-    """The <tbody> rows of the pixel table (31 days by 12 months): built here, not in a template loop,
-    because it is the largest table on the page."""
+def table_body(rows: Iterable[Sequence[object]]) -> SafeString:
+    """<tbody> rows for a chart's data table: the first cell heads its row. Built here rather than in a
+    template loop because the tables together hold hundreds of cells (the pixel table alone 372)."""
     parts = []
-    for row in rows:
-        cells = "".join(f"<td>{_text(cell)}</td>" for cell in row["cells"])
-        parts.append(f'<tr><th scope="row">{row["day"]}</th>{cells}</tr>')
-    return mark_safe("".join(parts))  # noqa: S308 (cells are escaped)
+    for header, *cells in rows:
+        tds = "".join(f"<td>{_text(cell)}</td>" for cell in cells)
+        parts.append(f'<tr><th scope="row">{_text(header)}</th>{tds}</tr>')
+    return mark_safe("".join(parts))  # noqa: S308 (every cell is escaped)
 
 
 def mood_swatch(step: int) -> SafeString:

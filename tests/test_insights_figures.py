@@ -240,3 +240,14 @@ def test_one_utc_moment_falls_on_the_writers_own_day_and_hour(zone, local_day, l
     assert (same_day.with_people.days, same_day.with_people.average_text) == (1, "4.0")
     assert not same_day.has_enough_days
     assert Decimal(same_day.without_people.average_text) == Decimal("2.0")
+
+
+def test_the_plain_cursor_fast_path_gives_the_same_figures_as_django(seeded_writer, monkeypatch):
+    """On PostgreSQL the big reads skip Django's row conversion; with it switched on, nothing changes."""
+    fast = charts_for(seeded_writer, Period.WEEK)
+    monkeypatch.setattr("journal.insights_context.PLAIN_CURSOR_ON_POSTGRESQL", False)
+    slow = charts_for(seeded_writer, Period.WEEK)
+    for key in ("mood_over_time", "tags", "feelings", "hours", "reached"):
+        assert fast[key]["chart"].rows == slow[key]["chart"].rows, key
+    assert fast["with_people"]["result"] == slow["with_people"]["result"]
+    assert str(fast["pixels"].svg) == str(slow["pixels"].svg)
