@@ -72,7 +72,7 @@ class EntryQuerySet(models.QuerySet):
         queryset = self
         for token in tokens:
             queryset = queryset.filter(
-                # owner first: it is the leading column of search_token_lookup_idx (owner, token).
+                # owner first: the leading column of search_token_covering_idx (owner, token, entry).
                 models.Exists(
                     EntrySearchToken.objects.filter(
                         owner=models.OuterRef("owner"), token=token, entry=models.OuterRef("pk")
