@@ -230,9 +230,17 @@ def mood_over_time(moods: dict[datetime.date, Mood], period: Period, today: date
     elif period is Period.MONTH:
         first = max(first, periods_back(last, period, MONTHS_SHOWN))
     grouped: dict[datetime.date, list[Mood]] = defaultdict(list)
-    for day, mood in moods.items():
-        if first <= day <= today:
-            grouped[period_start(day, period)].append(mood)
+    in_range = [(day, mood) for day, mood in moods.items() if first <= day <= today]
+    # The period of each day, worked out inline: this runs over every day of years of writing.
+    if period is Period.WEEK:
+        for day, mood in in_range:
+            grouped[day - datetime.timedelta(days=day.weekday())].append(mood)
+    elif period is Period.MONTH:
+        for day, mood in in_range:
+            grouped[day.replace(day=1)].append(mood)
+    else:
+        for day, mood in in_range:
+            grouped[day.replace(month=1, day=1)].append(mood)
     result = []
     start = first
     while start <= last:

@@ -47,6 +47,8 @@ COLUMNS_HEIGHT, COLUMNS_TOP, COLUMNS_BOTTOM, COLUMNS_LEFT, COLUMNS_RIGHT = 190, 
 
 
 def _text(value: object) -> str:
+    if value.__class__ is int:
+        return str(value)
     return escape(str(value), quote=True)
 
 

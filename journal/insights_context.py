@@ -215,7 +215,7 @@ def _pixels(moods: dict, year: int, today: datetime.date) -> Chart:
             if pixel is None or pixel.is_future or pixel.average is None:
                 cells.append("")
             elif pixel.average.denominator == 1:
-                cells.append(str(pixel.mood_step))
+                cells.append(pixel.mood_step)
             else:
                 cells.append(insights.one_decimal(pixel.average))
         rows.append({"day": day_number, "cells": cells})

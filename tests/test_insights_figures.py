@@ -101,7 +101,7 @@ def test_year_in_pixels_labels_every_day_with_its_mood(seeded_writer):
     # The table mirrors the grid: day 2 of March holds 3.5, day 10 holds 1, 5 March is empty.
     march = 2
     assert insights["pixels"].rows[1]["cells"][march] == "3.5"
-    assert insights["pixels"].rows[9]["cells"][march] == "1"
+    assert insights["pixels"].rows[9]["cells"][march] == 1
     assert insights["pixels"].rows[4]["cells"][march] == ""
     assert [choice.label for choice in insights["year_choices"]] == ["2025", "2026"]
 
