@@ -292,9 +292,12 @@ def _request(
     headers: dict[str, str],
     body: bytes | None = None,
     timeout: float = 30.0,
+    source_address: str | None = None,
 ) -> Response:
     # A new connection per request: gunicorn's sync workers close every connection anyway.
-    connection = http.client.HTTPConnection(host, port, timeout=timeout)
+    connection = http.client.HTTPConnection(
+        host, port, timeout=timeout, source_address=(source_address, 0) if source_address else None
+    )
     try:
         connection.request(method, path, body=body, headers=headers)
         response = connection.getresponse()
@@ -459,8 +462,10 @@ class HttpClient:
     32-character secret chosen by the client, so no page has to be fetched first.
     """
 
-    def __init__(self, base_url: str, cookies: dict[str, str] | None = None) -> None:
+    def __init__(self, base_url: str, cookies: dict[str, str] | None = None, *, source_address: str = "") -> None:
+        """`source_address` (e.g. 127.0.0.5) makes this client a different visitor to per-address rate limits."""
         parsed = urllib.parse.urlsplit(base_url)
+        self.source_address = source_address
         self.base_url = base_url
         self.host = parsed.hostname or "127.0.0.1"
         self.port = parsed.port or 80
@@ -485,7 +490,9 @@ class HttpClient:
             request_headers.setdefault("Content-Type", "application/x-www-form-urlencoded")
         if self.cookies:
             request_headers["Cookie"] = self.cookie_header
-        response = _request(self.host, self.port, method, path, headers=request_headers, body=body)
+        response = _request(
+            self.host, self.port, method, path, headers=request_headers, body=body, source_address=self.source_address
+        )
         for raw in response.headers.get_all("Set-Cookie") or []:
             parsed: SimpleCookie = SimpleCookie()
             parsed.load(raw)
@@ -973,7 +980,7 @@ class BenchContext:
             "-A",
             "config",
             "worker",
-            "--loglevel=WARNING",
+            f"--loglevel={self.env['LOG_LEVEL']}",
             "--without-mingle",
             "--without-gossip",
             f"--concurrency={concurrency}",

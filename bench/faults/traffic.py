@@ -42,7 +42,12 @@ class Traffic:
     def __post_init__(self) -> None:
         self._stop = threading.Event()
         self._lock = threading.Lock()
-        self._threads = [threading.Thread(target=self._drive, args=(email,), daemon=True) for email in self.writers]
+        # Each writer comes from a loopback address of its own, as people on their own devices would, so the
+        # per-address login limit counts each of them and not all of them together.
+        self._threads = [
+            threading.Thread(target=self._drive, args=(email, f"127.0.0.{number + 2}"), daemon=True)
+            for number, email in enumerate(self.writers)
+        ]
 
     def start(self) -> Traffic:
         for thread in self._threads:
@@ -69,8 +74,8 @@ class Traffic:
             return None
         return response.text if self._record(action, response.status, expected) else None
 
-    def _drive(self, email: str) -> None:
-        client = HttpClient(self.base_url)
+    def _drive(self, email: str, address: str) -> None:
+        client = HttpClient(self.base_url, source_address=address)
         signed_in = False
         person_ids: list[int] = []
         step = 0
@@ -83,9 +88,9 @@ class Traffic:
                 if not signed_in:
                     self._stop.wait(self.pause * 5)
                     continue
-            elif self.sign_in_again and step % 8 == 0:
+            elif self.sign_in_again and step % 12 == 0:
                 # The same writer signing in on another device: this session carries on whatever happens.
-                other_device = HttpClient(self.base_url)
+                other_device = HttpClient(self.base_url, source_address=address)
                 self._call("sign in", (302,), partial(other_device.post, "/accounts/login/", credentials))
             choice = step % 6
             if choice == 0:
