@@ -23,9 +23,6 @@ class PersonQuerySet(models.QuerySet):
 
         return self.filter(kind__in=PROFESSIONAL_KINDS)
 
-    def with_topics(self) -> "PersonQuerySet":
-        return self.prefetch_related("topics")
-
 
 class ContactQuerySet(models.QuerySet):
     def for_owner(self, user: User) -> "ContactQuerySet":

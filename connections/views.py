@@ -176,7 +176,8 @@ def snooze(request: HttpRequest, person_id: int) -> HttpResponse:
     except ValueError:
         messages.error(request, "Snooze for a day or a week.")
         return _back_to(request, reverse("reach_out"))
-    messages.success(request, f"{person.first_name} will rest until {'tomorrow' if days == 1 else 'next week'}.")
+    when = "tomorrow" if days == 1 else "next week"
+    messages.success(request, f"Snoozed: {person.first_name} won't be suggested again until {when}.")
     return _back_to(request, reverse("reach_out"))
 
 

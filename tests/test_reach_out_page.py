@@ -98,7 +98,7 @@ def test_snoozed_people_leave_the_suggestions(writer_client, writer):
     writer_client.post(f"/people/{person.pk}/snooze/", {"days": "1", "next": "/reach-out/"})
     page = page_of(writer_client)
     assert "Nobody is due right now." in page
-    assert "Sam will rest until tomorrow." in page
+    assert "Snoozed: Sam won't be suggested again until tomorrow." in page
 
 
 def test_reach_out_is_private_and_never_cached(writer_client):
