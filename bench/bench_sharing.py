@@ -9,10 +9,13 @@
 """
 
 import datetime
+import os
+import statistics
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bench.harness import BenchContext, Result
+from bench.harness import BenchContext, Result, load
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -20,6 +23,37 @@ if TYPE_CHECKING:
     from journal.models import Tag
 
 FEED_TARGET = 0.45
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _worker_cpu_seconds(pids: list[int]) -> float:
+    """User plus system CPU time the gunicorn workers have used so far (/proc/PID/stat fields 14 and 15)."""
+    total = 0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])
+    return total / CLOCK_TICKS
+
+
+def _cpu_per_request(ctx: BenchContext, path: str, floor_path: str, cookie: str) -> tuple[float, float]:
+    """Median server CPU seconds per request of the page and of the floor, measured in interleaved slices.
+
+    Throughput on a shared machine moves with everyone else's work; the CPU the server spends on one request
+    does not, so this figure (in the feed row's note) helps read the throughput row when the machine is busy.
+    """
+    pids = ctx.server.worker_pids()
+    per_request: dict[str, list[float]] = {"page": [], "floor": []}
+    slice_seconds = max(1.0, ctx.seconds / ctx.slices)
+    for number in range(ctx.slices):
+        order = [("floor", floor_path), ("page", path)]
+        for side, side_path in order if number % 2 else reversed(order):
+            before = _worker_cpu_seconds(pids)
+            measured = load(ctx.base_url, side_path, cookie=cookie, concurrency=ctx.concurrency, seconds=slice_seconds)
+            if measured.requests:
+                per_request[side].append((_worker_cpu_seconds(pids) - before) / measured.requests)
+    return statistics.median(per_request["page"]), statistics.median(per_request["floor"])
+
+
 SECRET = "Only the practitioner may read this sentence."
 
 
@@ -95,6 +129,8 @@ def run(ctx: BenchContext, quick: bool) -> list[Result]:
     cookie = ctx.session_cookie(practitioner)
     feed = ctx.compare(f"/practice/{share.pk}/", cookie=cookie)
     entry = ctx.compare(f"/practice/{share.pk}/entries/{rows[0].pk}/", cookie=cookie)
+    page_cpu, floor_cpu = _cpu_per_request(ctx, f"/practice/{share.pk}/", "/bench/floor/", cookie)
+    ctx.say(f"server CPU per request: feed {page_cpu * 1000:.1f} ms, floor {floor_cpu * 1000:.1f} ms")
 
     # Revoke-then-read, through the real server, with the writer's button and the practitioner's next click.
     writer_client = ctx.client(writer)
@@ -118,7 +154,12 @@ def run(ctx: BenchContext, quick: bool) -> list[Result]:
     ctx.say(f"{cycles} cycles: {reads_before} reads before revoke, {reads_after} after, {failures} failures")
 
     return [
-        Result.throughput(f"shared feed, {shared} of {total} entries", feed, at_least=FEED_TARGET),
+        Result.throughput(
+            f"shared feed, {shared} of {total} entries",
+            feed,
+            at_least=FEED_TARGET,
+            note=f"server CPU per request {page_cpu * 1000:.1f} ms vs floor {floor_cpu * 1000:.1f} ms",
+        ),
         Result.throughput("shared entry page", entry, at_least=FEED_TARGET),
         Result.at_most(
             f"reads after revoke, {cycles} cycles",
