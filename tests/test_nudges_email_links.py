@@ -61,7 +61,7 @@ def test_one_email_names_at_most_three_people_by_first_name_with_how_long_it_has
     assert message.to == ["writer@example.org"]
     assert message.subject == "It's been a while since you talked with Alex, Dana and Priya"
     assert message.body.count("30 days since you were last in touch") == 3
-    assert nudge.named.count() == 3
+    assert len(nudge.person_ids) == 3
     assert len(mail.outbox) == 1  # a digest, never one email per person
 
 

@@ -12,7 +12,7 @@ from django.test import Client
 from django.utils import timezone
 
 from connections.models import Contact, Person
-from connections.nudges.models import DUE_INDEX_NAME, Nudge, NudgePerson, ReminderSettings
+from connections.nudges.models import DUE_INDEX_NAME, Nudge, ReminderSettings
 from connections.nudges.services import nudge_send, nudges_sweep
 from connections.nudges.tasks import sweep_due_nudges
 from connections.nudges.tokens import Purpose, make_token
@@ -34,7 +34,8 @@ from tests.nudges_fixtures import (
 
 
 def names_in(nudge: Nudge) -> list[str]:
-    return [named.person.first_name for named in NudgePerson.objects.filter(nudge=nudge).select_related("person")]
+    people = Person.objects.in_bulk(nudge.person_ids)
+    return [people[person_id].first_name for person_id in nudge.person_ids]
 
 
 # --- who is named ------------------------------------------------------------------------------------------

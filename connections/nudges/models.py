@@ -131,6 +131,9 @@ class Nudge(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
     # A short code such as "smtp 451" or "timeout": never the message or the address.
     last_error = models.CharField(max_length=40, blank=True)
+    # Whom the email names (up to three people, most overdue first), chosen by the sweep. Ids, not rows:
+    # a person removed later simply drops out of the email and reads as "someone no longer in your circle".
+    person_ids = models.JSONField(default=list)
 
     objects = NudgeQuerySet.as_manager()
 
@@ -155,21 +158,6 @@ class Nudge(models.Model):
     def message_id(self) -> str:
         """The same Message-ID on every attempt, so a mail server can tell a retry from a new email."""
         return f"<nudge-{self.pk}.{self.writer_id}@{site_domain()}>"
-
-
-class NudgePerson(models.Model):
-    """Someone named in a reminder email (up to three per email)."""
-
-    nudge = models.ForeignKey(Nudge, on_delete=models.CASCADE, related_name="named")
-    person = models.ForeignKey("connections.Person", on_delete=models.SET_NULL, null=True, related_name="+")
-    position = models.PositiveSmallIntegerField()
-
-    class Meta:
-        ordering = ["position"]
-        constraints = [models.UniqueConstraint(fields=["nudge", "position"], name="nudge_person_position_unique")]
-
-    def __str__(self) -> str:
-        return f"nudge {self.nudge_id} names person {self.person_id}"
 
 
 class NudgeAction(models.Model):

@@ -6,6 +6,7 @@ from datetime import datetime
 from django.urls import reverse
 
 from accounts.models import User
+from connections.models import Person
 from connections.nudges.emails import absolute
 from connections.nudges.forms import ReminderSettingsForm
 from connections.nudges.models import Nudge, NudgeAction, OffReason
@@ -38,9 +39,16 @@ class HistoryRow:
 
 
 def history_rows(user: User, *, limit: int = 10) -> list[HistoryRow]:
+    nudges = delivery_history(user=user, limit=limit)
+    first_names = {
+        person.pk: person.first_name
+        for person in Person.objects.for_owner(user).filter(
+            pk__in={pid for nudge in nudges for pid in nudge.person_ids}
+        )
+    }
     rows = []
-    for nudge in delivery_history(user=user, limit=limit):
-        names = [named.person.first_name if named.person else GONE for named in nudge.named.all()]
+    for nudge in nudges:
+        names = [first_names.get(person_id, GONE) for person_id in nudge.person_ids]
         clicked = [
             ACTION_WORDS[action.kind].format(name=action.person.first_name if action.person else GONE)
             for action in nudge.actions.all()

@@ -10,6 +10,7 @@ Log lines carry ids and outcomes only.
 import logging
 import secrets
 import smtplib
+import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -29,7 +30,7 @@ from accounts.models import User
 from connections.models import Contact, Person
 from connections.nudges import schedule, sweep_sql
 from connections.nudges.emails import MAX_PEOPLE_PER_EMAIL, NamedPerson, nudge_message
-from connections.nudges.models import Nudge, NudgeAction, NudgePerson, OffReason, ReminderSettings
+from connections.nudges.models import Nudge, NudgeAction, OffReason, ReminderSettings
 from connections.nudges.tokens import BadLinkError, LinkClaim, Purpose
 from connections.rhythm import RhythmState, Standing, rhythm_state_of
 
@@ -45,6 +46,8 @@ NEVER_ENQUEUED_GRACE = timedelta(seconds=30)
 # Handed to the mail server by a worker that never reported back: it may have arrived, so it is not resent.
 SENDING_STALE_AFTER = timedelta(minutes=10)
 MAX_ATTEMPTS = 5
+# Seconds a kept SMTP connection may sit idle before it is checked with NOOP before the next email.
+IDLE_CHECK_AFTER = 5.0
 FAILURES_BEFORE_TURNING_OFF = 5
 MAX_RETRY_COUNTDOWN = 300  # seconds: never park a far-future retry on the broker
 # One quick reconnect (a pooled connection may be stale after a broker restart), then give up: the sweep retries.
@@ -335,40 +338,34 @@ def _write_deliveries_in_python(batch: list[ReminderSettings], *, now: datetime)
         for row in batch
     }
     deliveries = _decide(batch, now=now, first_due_on_of=lambda row: _first_due_on(s for _, s in states[row.writer_id]))
-    created = _insert_deliveries(deliveries, now=now)
-    named = []
-    for nudge_id, writer_id in created:
+    named = {}
+    for writer_id, _ in deliveries:
         due = sorted((pair for pair in states[writer_id] if pair[1].is_due), key=_most_overdue_first)
-        named += [
-            NudgePerson(nudge_id=nudge_id, person_id=person.id, position=position)
-            for position, (person, _) in enumerate(due[:MAX_PEOPLE_PER_EMAIL])
-        ]
-    NudgePerson.objects.bulk_create(named)
+        named[writer_id] = [person.id for person, _ in due[:MAX_PEOPLE_PER_EMAIL]]
+    created = _insert_deliveries(deliveries, named=named, now=now)
     ReminderSettings.objects.bulk_update(batch, ["next_nudge_at", "last_nudged_at"])
     return [nudge_id for nudge_id, _ in created]
 
 
-def _insert_deliveries(deliveries: list[tuple[int, date]], *, now: datetime) -> list[tuple[int, int]]:
+def _insert_deliveries(
+    deliveries: list[tuple[int, date]], *, named: dict[int, list[int]], now: datetime
+) -> list[tuple[int, int]]:
     """INSERT ... ON CONFLICT DO NOTHING RETURNING: a writer who already has this window's email gets none."""
     if not deliveries:
         return []
     ops = connection.ops
+    person_ids = Nudge._meta.get_field("person_ids")
     table = connection.ops.quote_name(Nudge._meta.db_table)
     moment = ops.adapt_datetimefield_value(now)
     rows, params = [], []
     for writer_id, window_date in deliveries:
-        rows.append("(%s, %s, %s, %s, 0, %s, %s, '')")
-        params += [
-            writer_id,
-            ops.adapt_datefield_value(window_date),
-            moment,
-            Nudge.Status.PENDING.value,
-            moment,
-            moment,
-        ]
+        rows.append("(%s, %s, %s, %s, 0, %s, %s, '', %s)")
+        params += [writer_id, ops.adapt_datefield_value(window_date), moment, Nudge.Status.PENDING.value]
+        params += [moment, moment, person_ids.get_db_prep_save(named[writer_id], connection)]
     sql = (
         f"INSERT INTO {table} (writer_id, window_date, scheduled_for, status, attempts, created_at, enqueued_at, "  # noqa: S608
-        f"last_error) VALUES {', '.join(rows)} ON CONFLICT (writer_id, window_date) DO NOTHING RETURNING id, writer_id"
+        f"last_error, person_ids) VALUES {', '.join(rows)} "
+        "ON CONFLICT (writer_id, window_date) DO NOTHING RETURNING id, writer_id"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -424,22 +421,32 @@ def nudges_enqueue(nudge_ids: list[int], *, now: datetime | None = None) -> int:
 
 
 class _MailerCache:
-    """One mailer per worker process, kept open between emails, reopened when the settings or server change."""
+    """One mailer per worker process, kept open between emails, reopened when the settings or server change.
+
+    A connection idle for a while may have been dropped by the server: it is checked (NOOP) before reuse.
+    """
 
     def __init__(self) -> None:
         self.key: str | None = None
         self.mailer: BaseEmailBackend | None = None
+        self.last_used = 0.0
+
+    def used(self) -> None:
+        self.last_used = time.monotonic()
 
     def get(self) -> BaseEmailBackend:
         key = repr(settings.MAILERS.get("default"))
         if key != self.key:
             self.forget()
             self.key = key
-        elif self.mailer is not None and not self._still_connected():
+        elif self._idle() and not self._still_connected():
             self.forget()
         if self.mailer is None:
             self.mailer = mail.mailers.default
         return self.mailer
+
+    def _idle(self) -> bool:
+        return self.mailer is not None and time.monotonic() - self.last_used > IDLE_CHECK_AFTER
 
     def _still_connected(self) -> bool:
         smtp = getattr(self.mailer, "connection", None)
@@ -494,17 +501,18 @@ def retry_countdown(attempt: int) -> int:
     return int(min(base * 2 ** max(attempt - 1, 0), MAX_RETRY_COUNTDOWN))
 
 
-def _named_people(nudge_ids: list[int]) -> dict[int, list[PersonSnapshot]]:
-    """Whom each delivery names, in order, for a few deliveries at once."""
-    named: dict[int, list[PersonSnapshot]] = defaultdict(list)
-    rows = (
-        NudgePerson.objects.filter(nudge_id__in=nudge_ids, person__isnull=False)
-        .order_by("nudge_id", "position")
-        .values_list("nudge_id", *(f"person__{name}" for name in RHYTHM_FIELDS))
-    )
-    for nudge_id, *person in rows:
-        named[nudge_id].append(PersonSnapshot(*person))
-    return named
+def _named_people(nudges: "Iterable[Nudge]") -> dict[int, list[PersonSnapshot]]:
+    """Whom each delivery names, in its order, for a few deliveries at once (people removed since drop out)."""
+    nudges = list(nudges)
+    wanted = {person_id for nudge in nudges for person_id in nudge.person_ids}
+    people = {
+        row[0]: PersonSnapshot(*row)
+        for row in Person.objects.filter(pk__in=wanted).values_list(*RHYTHM_FIELDS).iterator()
+    }
+    return {
+        nudge.pk: [people[pid] for pid in nudge.person_ids if pid in people and people[pid].owner_id == nudge.writer_id]
+        for nudge in nudges
+    }
 
 
 def _people_for_email(nudge: Nudge, named: list[PersonSnapshot], *, now: datetime) -> list[NamedPerson]:
@@ -532,12 +540,16 @@ def nudges_send(*, nudge_ids: list[int]) -> list[str]:
         .filter(pk__in=nudge_ids, status=Nudge.Status.PENDING)
         .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now + timedelta(seconds=5)))
     }
-    named = _named_people(list(nudges))
-    # Not pending any more (sent, or another worker has it) or a retry that is not due yet: nothing to do.
-    return [
-        _send_one(nudges[nudge_id], named.get(nudge_id, [])) if nudge_id in nudges else "not-claimed"
-        for nudge_id in nudge_ids
-    ]
+    named = _named_people(nudges.values())
+    run = _SendRun()
+    try:
+        # Not pending any more (sent, or another worker has it) or a retry not due yet: nothing to do.
+        return [
+            _send_one(run, nudges[nudge_id], named.get(nudge_id, [])) if nudge_id in nudges else "not-claimed"
+            for nudge_id in nudge_ids
+        ]
+    finally:
+        run.record_sent()
 
 
 def _email_for(nudge: Nudge, people: list[NamedPerson]) -> EmailMultiAlternatives:
@@ -554,8 +566,8 @@ def nudge_emails_preview(*, nudge_ids: list[int]) -> list[EmailMultiAlternatives
     """The emails these deliveries would send now, without claiming or sending anything (benchmarks compare
     the worker with raw smtplib sending exactly these bytes)."""
     now = timezone.now()
-    nudges = Nudge.objects.select_related("writer").filter(pk__in=nudge_ids).order_by("pk")
-    named = _named_people(list(nudge_ids))
+    nudges = list(Nudge.objects.select_related("writer").filter(pk__in=nudge_ids).order_by("pk"))
+    named = _named_people(nudges)
     return [_email_for(nudge, _people_for_email(nudge, named[nudge.pk], now=now)) for nudge in nudges]
 
 
@@ -563,7 +575,56 @@ def nudge_send(*, nudge_id: int) -> str:
     return nudges_send(nudge_ids=[nudge_id])[0]
 
 
-def _send_one(nudge: Nudge, named: list[PersonSnapshot]) -> str:
+class _SendRun:
+    """The database side of sending a few emails in a row.
+
+    A claim must be on disk before the message goes (so a crash never resends it); that it went need not be,
+    since a lost "sent" only leaves it "sending", later "interrupted", never resent. So each email's "sent"
+    rides along with the next claim in one statement, and the last ones are written when the run ends.
+    """
+
+    def __init__(self) -> None:
+        self.unrecorded: list[tuple[int, int, datetime]] = []  # (delivery, attempt, when it went)
+
+    def claim(self, nudge: Nudge, *, attempt: int, now: datetime) -> bool:
+        """Move the delivery from pending to sending; True only if this call did (exactly one row changed)."""
+        if not self.unrecorded or connection.vendor != "postgresql":
+            self.record_sent()
+            claimed = Nudge.objects.filter(pk=nudge.pk, status=Nudge.Status.PENDING, attempts=nudge.attempts).update(
+                status=Nudge.Status.SENDING, attempts=attempt, claimed_at=now, sending_at=now
+            )
+            return claimed == 1
+        values = ", ".join(["(%s, %s, %s::timestamptz)"] * len(self.unrecorded))
+        params: list[object] = [value for row in self.unrecorded for value in row]
+        params += [attempt, now, now, nudge.pk, nudge.attempts]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "WITH recorded AS (UPDATE nudges_nudge AS n SET status = 'sent', finished_at = d.finished_at, "  # noqa: S608
+                f"last_error = '' FROM (VALUES {values}) AS d (id, attempts, finished_at) "
+                "WHERE n.id = d.id AND n.attempts = d.attempts AND n.status = 'sending' RETURNING 1) "
+                "UPDATE nudges_nudge SET status = 'sending', attempts = %s, claimed_at = %s, sending_at = %s "
+                "WHERE id = %s AND status = 'pending' AND attempts = %s RETURNING id",
+                params,
+            )
+            claimed = len(cursor.fetchall())
+        self.unrecorded = []
+        return claimed == 1
+
+    def sent(self, nudge: Nudge, *, attempt: int) -> None:
+        self.unrecorded.append((nudge.pk, attempt, timezone.now()))
+        writer_settings = getattr(nudge.writer, "reminder_settings", None)
+        if writer_settings is not None and writer_settings.consecutive_failures:
+            ReminderSettings.objects.filter(writer_id=nudge.writer_id).update(consecutive_failures=0)
+
+    def record_sent(self) -> None:
+        for nudge_id, attempt, finished_at in self.unrecorded:
+            Nudge.objects.filter(pk=nudge_id, attempts=attempt, status=Nudge.Status.SENDING).update(
+                status=Nudge.Status.SENT, finished_at=finished_at, last_error=""
+            )
+        self.unrecorded = []
+
+
+def _send_one(run: _SendRun, nudge: Nudge, named: list[PersonSnapshot]) -> str:
     """Send one delivery read as pending, if this call can claim it.
 
     The order keeps "never twice" and "never lost" both true when a worker dies at any point: render and
@@ -579,15 +640,14 @@ def _send_one(nudge: Nudge, named: list[PersonSnapshot]) -> str:
             log.info("nudge %s skipped: nobody left to name", nudge.pk)
         return "skipped"
     message = _email_for(nudge, people)
+    attempt = nudge.attempts + 1
     try:
         mailer = _mailers.get()
         mailer.open()  # connect, greet, TLS, log in: nothing of the message has left yet
     except Exception as error:
         _mailers.forget()
-        return _attempt_failed(nudge, unclaimed, nudge.attempts + 1, error)
-    attempt = nudge.attempts + 1
-    claimed = unclaimed.update(status=Nudge.Status.SENDING, attempts=attempt, claimed_at=now, sending_at=now)
-    if claimed != 1:
+        return _attempt_failed(nudge, unclaimed, attempt, error)
+    if not run.claim(nudge, attempt=attempt, now=now):
         return "not-claimed"
     sending = Nudge.objects.filter(pk=nudge.pk, status=Nudge.Status.SENDING, attempts=attempt)
     try:
@@ -595,21 +655,10 @@ def _send_one(nudge: Nudge, named: list[PersonSnapshot]) -> str:
     except Exception as error:
         _mailers.forget()
         return _attempt_failed(nudge, sending, attempt, error)
-    _record_sent(sending, writer_settings=getattr(nudge.writer, "reminder_settings", None))
+    _mailers.used()
+    run.sent(nudge, attempt=attempt)
     log.info("nudge %s sent to account %s (attempt %s)", nudge.pk, nudge.writer_id, attempt)
     return "sent"
-
-
-def _record_sent(sending: "QuerySet[Nudge]", *, writer_settings: ReminderSettings | None) -> None:
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            # Losing this one write in a database crash leaves the email "sending", later "interrupted":
-            # never resent. So it need not wait for the disk, which is most of its cost.
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL synchronous_commit TO OFF")
-        sending.update(status=Nudge.Status.SENT, finished_at=timezone.now(), last_error="")
-        if writer_settings is not None and writer_settings.consecutive_failures:
-            ReminderSettings.objects.filter(writer_id=writer_settings.writer_id).update(consecutive_failures=0)
 
 
 def _attempt_failed(nudge: Nudge, this_attempt: "QuerySet[Nudge]", attempt: int, error: BaseException) -> str:
@@ -681,9 +730,8 @@ def link_target(claim: LinkClaim) -> LinkTarget:
         raise BadLinkError()
     person = None
     if claim.person_id is not None:
-        named = NudgePerson.objects.filter(nudge=nudge).values("person")
-        person = Person.objects.filter(pk=claim.person_id, owner_id=nudge.writer_id, pk__in=named).first()
-        if person is None:
+        person = Person.objects.filter(pk=claim.person_id, owner_id=nudge.writer_id).first()
+        if person is None or person.pk not in nudge.person_ids:
             raise BadLinkError()
     return LinkTarget(nudge=nudge, person=person)
 
@@ -769,4 +817,4 @@ def upcoming_reach_outs(*, user: User, now: datetime | None = None) -> list[Upco
 
 
 def delivery_history(*, user: User, limit: int = 10) -> list[Nudge]:
-    return list(Nudge.objects.for_writer(user).prefetch_related("named__person", "actions__person")[:limit])
+    return list(Nudge.objects.for_writer(user).prefetch_related("actions__person")[:limit])

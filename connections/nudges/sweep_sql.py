@@ -18,7 +18,6 @@ from datetime import date, datetime
 
 from django.db import connection
 
-TODAY = "(CAST(%s AS timestamptz) AT TIME ZONE u.time_zone)::date"
 ANCHOR = "(COALESCE(p.last_contact_at, p.created_at) AT TIME ZONE u.time_zone)::date"
 THRESHOLD = "COALESCE(p.ideal_every_days, p.too_long_after_days)"
 FIRST_DUE = f"({ANCHOR} + {THRESHOLD})"
@@ -34,16 +33,22 @@ def first_due_on_sql(writer_column: str) -> str:
     )
 
 
-def _ranked_due_people() -> str:
-    """Up to `limit` due people of writer d.writer_id, most overdue first (params: now, now, now, limit)."""
-    too_long = f"(p.too_long_after_days IS NOT NULL AND {TODAY} >= {ANCHOR} + p.too_long_after_days)"
-    past_due = f"({TODAY} - {ANCHOR} - {THRESHOLD})"
+def _named_people_json() -> str:
+    """A JSON array of up to `limit` due people of writer v.writer_id (local date t.today), most overdue first.
+
+    One parameter: the limit.
+    """
     return (
-        f"SELECT p.id AS person_id, ROW_NUMBER() OVER (ORDER BY {too_long} DESC, {past_due} DESC, "  # noqa: S608
-        f"LOWER(p.name), p.id) - 1 AS position "
-        f"FROM connections_person p JOIN accounts_user u ON u.id = p.owner_id "
-        f"WHERE p.owner_id = d.writer_id AND {WITH_RHYTHM} AND {TODAY} >= {NEXT_DUE} "
-        f"ORDER BY position LIMIT %s"
+        "SELECT COALESCE(jsonb_agg(q.id ORDER BY q.rank), '[]'::jsonb) FROM ("  # noqa: S608
+        "SELECT p.id, ROW_NUMBER() OVER (ORDER BY "
+        "  (p.too_long_after_days IS NOT NULL AND t.today >= a.anchor + p.too_long_after_days) DESC, "
+        f"  t.today - a.anchor - {THRESHOLD} DESC, LOWER(p.name), p.id) AS rank "
+        "FROM connections_person p "
+        "CROSS JOIN LATERAL (SELECT "
+        f"  {ANCHOR} AS anchor) a "
+        f"WHERE p.owner_id = v.writer_id AND {WITH_RHYTHM} "
+        f"AND t.today >= GREATEST(a.anchor + {THRESHOLD}, COALESCE(p.snoozed_until, a.anchor + {THRESHOLD})) "
+        "ORDER BY rank LIMIT %s) q"
     )
 
 
@@ -54,30 +59,30 @@ def write_batch(
     schedules: list[tuple[int, datetime | None, datetime | None]],
     people_per_email: int,
 ) -> list[tuple[int, int]]:
-    """One round trip: insert this batch's deliveries (one per writer and window, conflicts skipped), name up to
-    `people_per_email` due people in each new one, and write every claimed writer's next and last times.
+    """One round trip: insert this batch's deliveries (one per writer and window, conflicts skipped), each naming
+    up to `people_per_email` due people, and write every claimed writer's next and last times.
 
     Returns (delivery id, writer id) of the deliveries this call created.
     """
     params: list[object] = []
     parts = []
     if deliveries:
-        rows = ", ".join(["(%s, %s::date)"] * len(deliveries))
-        params += [now, now, now]  # scheduled_for, created_at, enqueued_at: they come first in the text
+        # In the order the placeholders appear: three moments, the limit, the rows, the moment for local today.
+        params += [now, now, now, people_per_email]
         for writer_id, window_date in deliveries:
             params += [writer_id, window_date]
+        params.append(now)
+        rows = ", ".join(["(%s, %s::date)"] * len(deliveries))
         parts.append(
             "new_deliveries AS ("  # noqa: S608
             "INSERT INTO nudges_nudge (writer_id, window_date, scheduled_for, status, attempts, created_at, "
-            "enqueued_at, last_error) "
-            f"SELECT v.writer_id, v.window_date, %s, 'pending', 0, %s, %s, '' FROM (VALUES {rows}) AS v (writer_id, "
-            "window_date) ON CONFLICT (writer_id, window_date) DO NOTHING RETURNING id, writer_id)"
-        )
-        # TODAY appears twice in the ranking (too long, past due) and once in the filter: three `now`s.
-        params += [now, now, now, people_per_email]
-        parts.append(
-            "named AS (INSERT INTO nudges_nudgeperson (nudge_id, person_id, position) "  # noqa: S608
-            f"SELECT d.id, r.person_id, r.position FROM new_deliveries d CROSS JOIN LATERAL ({_ranked_due_people()}) r)"
+            "enqueued_at, last_error, person_ids) "
+            "SELECT v.writer_id, v.window_date, %s, 'pending', 0, %s, %s, '', "
+            f"({_named_people_json()}) "
+            f"FROM (VALUES {rows}) AS v (writer_id, window_date) "
+            "JOIN accounts_user u ON u.id = v.writer_id "
+            "CROSS JOIN LATERAL (SELECT (CAST(%s AS timestamptz) AT TIME ZONE u.time_zone)::date AS today) t "
+            "ON CONFLICT (writer_id, window_date) DO NOTHING RETURNING id, writer_id)"
         )
     if schedules:
         rows = ", ".join(["(%s, %s::timestamptz, %s::timestamptz)"] * len(schedules))
