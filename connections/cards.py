@@ -13,8 +13,10 @@ from connections.rhythm import RhythmState, Standing, last_touch_in_words, rhyth
 from connections.starters import ContactAction, contact_actions, starter_choices, starter_key_for, starter_text
 from connections.suggestions import CircleNow, PersonView, everyone_assessed
 
-# Reach out shows this many suggestions before "Show everyone who could use a message".
+# Reach out shows this many suggestions before "Show N more", and this many of everyone else (quiet longest
+# first) before pointing to the whole circle on /people/.
 FIRST_SUGGESTIONS = 5
+FIRST_OTHERS = 12
 
 
 @dataclass(frozen=True)
@@ -99,6 +101,7 @@ class ReachOutPage:
     suggestions: list[PersonCard]
     more_count: int
     everyone_else: list[dict[str, object]]
+    everyone_else_more: int
     paused_count: int
     has_people: bool
     has_professional: bool
@@ -114,7 +117,11 @@ def reach_out_page(user: User, circle: CircleNow, *, show_all: bool) -> ReachOut
     return ReachOutPage(
         suggestions=[card_for(suggestion, circle.people[suggestion.person.id]) for suggestion in shown],
         more_count=len(ranked) - len(shown),
-        everyone_else=[PersonCard(person=circle.people[s.person.id], rhythm=s.rhythm).row() for s in others],
+        everyone_else=[
+            PersonCard(person=circle.people[s.person.id], rhythm=s.rhythm).row()
+            for s in (others if show_all else others[:FIRST_OTHERS])
+        ],
+        everyone_else_more=0 if show_all else max(len(others) - FIRST_OTHERS, 0),
         paused_count=sum(1 for person in circle.people.values() if person.is_paused),
         has_people=bool(circle.people),
         has_professional=circle.has_professional,

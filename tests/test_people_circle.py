@@ -57,6 +57,18 @@ def test_the_circle_page_lists_people_with_their_rhythm(writer_client, writer):
     assert 'I reached out<span class="visually-hidden"> to Ana' in page
 
 
+def test_every_row_reaches_out_to_its_own_person_through_one_form(writer_client, writer):
+    ana = add_person(writer, "Ana")
+    bo = add_person(writer, "Bo")
+    page = writer_client.get("/people/").content.decode()
+    assert page.count('id="reached-out-list"') == 1
+    assert f'formaction="/people/{ana.pk}/reached-out/"' in page
+    assert f'formaction="/people/{bo.pk}/reached-out/"' in page
+    form = page.split('id="reached-out-list"', 1)[1].split("</form>", 1)[0]
+    assert 'name="csrfmiddlewaretoken"' in form
+    assert 'name="next" value="/people/"' in form
+
+
 def test_last_in_touch_starts_a_new_persons_clock_from_then(writer_client, writer):
     last_month = writer.local_today().replace(day=1)
     writer_client.post("/people/add/", {**GOOD, "last_in_touch": last_month.isoformat()})

@@ -112,6 +112,9 @@ def test_add_write_see_both_reasons_reach_out_and_find_them_on_the_safety_plan(
 
     # From another page, "Need help now?" opens the plan with Sam in it, then the writer's country's lines.
     page.goto(base + "/people/")
+    page.get_by_role("button", name="I reached out to Ana").click()
+    expect(page.get_by_text("Noted: you reached out to Ana today.")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"/people/$"))
     screenshot(page, "people")
     page.get_by_role("banner").get_by_role("link", name="Need help now?").click()
     expect(page).to_have_url(re.compile(r"/help/$"))
