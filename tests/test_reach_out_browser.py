@@ -142,3 +142,23 @@ def test_help_works_for_a_visitor_with_a_country_chooser(browser: Browser, live_
     expect(lines.get_by_role("link", name="Call 14416, Tele-MANAS")).to_have_attribute("href", "tel:14416")
     screenshot(page, "help-visitor")
     context.close()
+
+
+def test_crisis_words_bring_a_calm_banner_with_the_chosen_people(browser: Browser, live_server, writer, screenshot):
+    from connections.services import safety_plan_save
+
+    dr_k = add_person(writer, "Dr. K", kind="therapist", phone="020 7946 0000")
+    safety_plan_save(user=writer, steps={}, distraction_people=[], help_people=[], professionals=[dr_k])
+    page = signed_in(browser, live_server, writer.email)
+    page.goto(live_server.url + "/journal/new/")
+    page.get_by_label("Your entry").fill("Some nights I want to die. I haven't told anyone.")
+    page.get_by_role("button", name="Save entry").click()
+    banner = page.get_by_role("status").filter(has_text="You don't have to hold this alone")
+    expect(banner).to_be_visible()
+    expect(banner.get_by_role("link", name="Dr. K", exact=True)).to_be_visible()
+    expect(banner.get_by_role("link", name="Call Dr. K")).to_have_attribute("href", "tel:02079460000")
+    expect(banner.get_by_role("link", name="people to call right now")).to_have_attribute("href", "/help/#crisis-lines")
+    screenshot(page, "crisis-banner")
+    page.get_by_role("link", name="Journal").first.click()
+    expect(page.get_by_text("You don't have to hold this alone")).to_have_count(0)
+    page.context.close()
