@@ -1,6 +1,6 @@
 """What the circle's pages show about each person, put together once so templates only lay it out."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 
@@ -8,9 +8,9 @@ from django.urls import reverse
 
 from accounts.models import User
 from connections.models import Person
-from connections.ranking import Reason, Suggestion, their_local_time
+from connections.ranking import Suggestion, their_local_time
 from connections.rhythm import RhythmState, Standing, last_touch_in_words, rhythm_in_words
-from connections.starters import ContactAction, contact_actions, starter_choices, starter_key_for, starter_text
+from connections.starters import contact_actions, starter_choices, starter_key_for, starter_text
 from connections.suggestions import CircleNow, PersonView, everyone_assessed
 
 # Reach out shows this many suggestions before "Show N more", and this many of everyone else (quiet longest
@@ -21,13 +21,10 @@ FIRST_OTHERS = 12
 
 @dataclass(frozen=True)
 class PersonCard:
+    """A person with where they stand against their rhythm, for the person page and lists of people."""
+
     person: Person | PersonView
     rhythm: RhythmState
-    reasons: tuple[Reason, ...] = ()
-    starter_key: str = ""
-    message: str = ""
-    starters: list[tuple[str, str, str]] = field(default_factory=list)
-    actions: list[ContactAction] = field(default_factory=list)
 
     @property
     def last_touch(self) -> str:
@@ -57,7 +54,8 @@ class PersonCard:
         of 200 people renders in a fraction of the time it takes through attributes and properties."""
         person = self.person
         return {
-            "id": person.pk,
+            # Strings, not ints: Django's templates localise every number they print, which adds up over 200 rows.
+            "id": str(person.pk),
             "name": person.name,
             "who": self.who,
             "when": self.when_line,
@@ -82,23 +80,44 @@ def _people_prefix() -> str:
     return reverse("people")
 
 
-def card_for(suggestion: Suggestion, person: PersonView) -> PersonCard:
+def card_for(suggestion: Suggestion, person: PersonView) -> dict[str, object]:
+    """One suggestion as the page shows it: who, why, the first line and the ways to reach them, as plain values."""
     key = starter_key_for(suggestion)
     message = starter_text(key, name=person.name, first_name=person.first_name)
-    return PersonCard(
-        person=person,
-        rhythm=suggestion.rhythm,
-        reasons=suggestion.reasons,
-        starter_key=key,
-        message=message,
-        starters=starter_choices(name=person.name, first_name=person.first_name),
-        actions=contact_actions(first_name=person.first_name, phone=person.phone, email=person.email, message=message),
-    )
+    person_url = f"{_people_prefix()}{person.pk}/"
+    return {
+        "id": str(person.pk),
+        "name": person.name,
+        "first_name": person.first_name,
+        "who": person.who,
+        "handle": person.handle,
+        "reasons": [{"kind": str(reason.kind), "text": reason.text} for reason in suggestion.reasons],
+        "message": message,
+        "starters": [
+            {"key": choice_key, "label": label, "text": text, "selected": choice_key == key}
+            for choice_key, label, text in starter_choices(name=person.name, first_name=person.first_name)
+        ],
+        "actions": [
+            {
+                "channel": action.channel,
+                "label": action.label,
+                "href": action.href,
+                "carries_message": action.carries_message,
+            }
+            for action in contact_actions(
+                first_name=person.first_name, phone=person.phone, email=person.email, message=message
+            )
+        ],
+        "detail_url": person_url,
+        "edit_url": f"{person_url}edit/",
+        "reached_out_url": f"{person_url}reached-out/",
+        "snooze_url": f"{person_url}snooze/",
+    }
 
 
 @dataclass(frozen=True)
 class ReachOutPage:
-    suggestions: list[PersonCard]
+    suggestions: list[dict[str, object]]
     more_count: int
     everyone_else: list[dict[str, object]]
     everyone_else_more: int
