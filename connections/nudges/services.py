@@ -206,6 +206,9 @@ def nudges_sweep(*, now: datetime | None = None, batch_size: int = SWEEP_BATCH_S
     now = now or timezone.now()
     report = SweepReport()
     _recover_unfinished(now=now, report=report)
+    # Most minutes nobody is due: one indexed read, and no transaction or lock at all.
+    if not ReminderSettings.objects.due(now).exists():
+        return report
     while True:
         with transaction.atomic():
             batch = list(claim_queryset(now=now, batch_size=batch_size))
