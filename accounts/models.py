@@ -1,3 +1,4 @@
+from datetime import timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -135,6 +136,11 @@ class ImportJob(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in {self.Status.DONE, self.Status.FAILED}
+
+    @property
+    def is_slow_to_start(self) -> bool:
+        """Still waiting two minutes on: the background worker is busy or down, and the page says so."""
+        return self.status == self.Status.QUEUED and self.created_at < timezone.now() - timedelta(minutes=2)
 
     @property
     def percent(self) -> int:

@@ -118,6 +118,19 @@ def test_a_strangers_import_is_not_found(client, writer_client, writer, stranger
     assert client.get(f"/settings/import/{job.pk}/status/").status_code == 404
 
 
+def test_an_import_slow_to_start_says_so_without_alarm(writer_client, writer):
+    import datetime
+
+    from django.utils import timezone
+
+    job = ImportJob.objects.create(owner=writer, source="daylio", total=10)
+    html = writer_client.get(f"/settings/import/{job.pk}/").content.decode()
+    assert "taking longer than usual" not in html
+    ImportJob.objects.filter(pk=job.pk).update(created_at=timezone.now() - datetime.timedelta(minutes=5))
+    html = writer_client.get(f"/settings/import/{job.pk}/").content.decode()
+    assert "This is taking longer than usual to start." in html
+
+
 def test_a_failed_import_says_what_to_do(writer_client, writer):
     job = ImportJob.objects.create(owner=writer, source="daylio", total=10, done=4, status="failed")
     html = writer_client.get(f"/settings/import/{job.pk}/").content.decode()
