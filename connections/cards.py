@@ -10,7 +10,7 @@ from accounts.models import User
 from connections.models import Person
 from connections.ranking import Suggestion, their_local_time
 from connections.rhythm import RhythmState, Standing, last_touch_in_words, rhythm_in_words
-from connections.starters import contact_actions, starter_choices, starter_key_for, starter_text
+from connections.starters import STARTERS, contact_actions, starter_key_for, starter_text
 from connections.suggestions import CircleNow, PersonView, everyone_assessed
 
 # Reach out shows this many suggestions before "Show N more", and this many of everyone else (quiet longest
@@ -93,10 +93,7 @@ def card_for(suggestion: Suggestion, person: PersonView) -> dict[str, object]:
         "handle": person.handle,
         "reasons": [{"kind": str(reason.kind), "text": reason.text} for reason in suggestion.reasons],
         "message": message,
-        "starters": [
-            {"key": choice_key, "label": label, "text": text, "selected": choice_key == key}
-            for choice_key, label, text in starter_choices(name=person.name, first_name=person.first_name)
-        ],
+        "starter_key": key,
         "actions": [
             {
                 "channel": action.channel,
@@ -115,9 +112,15 @@ def card_for(suggestion: Suggestion, person: PersonView) -> dict[str, object]:
     }
 
 
+def starter_templates() -> list[dict[str, str]]:
+    """The gentle first lines, once per page, with {first_name} and {name} left for the page's script to fill."""
+    return [{"key": key, "label": label, "text": text} for key, (label, text) in STARTERS.items()]
+
+
 @dataclass(frozen=True)
 class ReachOutPage:
     suggestions: list[dict[str, object]]
+    starters: list[dict[str, str]]
     more_count: int
     everyone_else: list[dict[str, object]]
     everyone_else_more: int
@@ -134,6 +137,7 @@ def reach_out_page(user: User, circle: CircleNow, *, show_all: bool) -> ReachOut
     # Everyone else: whoever has been quiet longest first.
     others.sort(key=lambda s: (-s.rhythm.days_quiet, s.person.name.casefold(), s.person.id))
     return ReachOutPage(
+        starters=starter_templates(),
         suggestions=[card_for(suggestion, circle.people[suggestion.person.id]) for suggestion in shown],
         more_count=len(ranked) - len(shown),
         everyone_else=[

@@ -118,11 +118,11 @@ class Suggestion:
     rhythm: RhythmState
     reasons: tuple[Reason, ...] = field(default=())
 
-    @property
+    @cached_property
     def score(self) -> int:
         return sum(reason.weight for reason in self.reasons)
 
-    @property
+    @cached_property
     def is_suggested(self) -> bool:
         return any(reason.kind in PRIMARY_REASONS for reason in self.reasons)
 

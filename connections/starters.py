@@ -51,11 +51,6 @@ def starter_text(key: str, *, name: str, first_name: str) -> str:
     return STARTERS[key][1].format(name=name, first_name=first_name)
 
 
-def starter_choices(*, name: str, first_name: str) -> list[tuple[str, str, str]]:
-    """(key, label, text) for every template, for the chooser beside the editable message."""
-    return [(key, label, text.format(name=name, first_name=first_name)) for key, (label, text) in STARTERS.items()]
-
-
 @dataclass(frozen=True)
 class ContactAction:
     channel: str  # the contact log's channel for this action: "call", "text", "email"

@@ -9,6 +9,18 @@
     return href.slice(0, cut) + "body=" + encodeURIComponent(text);
   }
 
+  // The first lines to start from, once per page, with {first_name} and {name} to fill in.
+  var templates = {};
+  document.querySelectorAll("[data-starter-templates] [data-key]").forEach(function (item) {
+    templates[item.getAttribute("data-key")] = item.textContent;
+  });
+
+  function starterFor(key, suggestion) {
+    return (templates[key] || "")
+      .split("{first_name}").join(suggestion.getAttribute("data-first-name") || "")
+      .split("{name}").join(suggestion.getAttribute("data-name") || "");
+  }
+
   document.querySelectorAll(".suggestion").forEach(function (suggestion) {
     var textarea = suggestion.querySelector("[data-starter-text]");
     var choice = suggestion.querySelector("[data-starter-choice]");
@@ -24,8 +36,7 @@
     if (choice && select && textarea) {
       choice.hidden = false;
       select.addEventListener("change", function () {
-        var option = select.options[select.selectedIndex];
-        textarea.value = option.getAttribute("data-text") || "";
+        textarea.value = starterFor(select.value, suggestion);
         carryText();
       });
     }
