@@ -780,7 +780,7 @@ class BenchContext:
         self.workers = workers or _env_int("HELD_BENCH_WORKERS", 2)
         self.concurrency = concurrency or _env_int("HELD_BENCH_CONCURRENCY", 4)
         # Seconds of load on each side of a comparison, cut into interleaved slices.
-        self.seconds = seconds or _env_float("HELD_BENCH_SECONDS", 2.0 if quick else 10.0)
+        self.seconds = seconds or _env_float("HELD_BENCH_SECONDS", 1.5 if quick else 10.0)
         self.slices = slices or _env_int("HELD_BENCH_SLICES", 4 if quick else 10)
         self.keep_database = keep_database
         self.verbose = verbose
@@ -1085,7 +1085,7 @@ class BenchContext:
         seconds = seconds or self.seconds
         slices = slices or self.slices
         slice_seconds = seconds / slices
-        warmup = min(0.5 if self.quick else 1.0, slice_seconds)
+        warmup = min(0.3 if self.quick else 1.0, slice_seconds)
         load(server.base_url, floor_path, cookie=floor_cookie, concurrency=concurrency, seconds=warmup, expect=expect)
         load(server.base_url, path, cookie=cookie, concurrency=concurrency, seconds=warmup, expect=expect)
         target: Measurement | None = None

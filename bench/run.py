@@ -85,6 +85,7 @@ def main(argv: list[str] | None = None) -> int:
     began = time.perf_counter()
     results: list[Result] = []
     not_run: list[dict[str, str]] = []
+    durations: dict[str, float] = {}
     mode = "quick" if args.quick else "full"
     print(f"Held benchmarks ({mode}): {', '.join(names)}", flush=True)
     with BenchContext(
@@ -110,7 +111,9 @@ def main(argv: list[str] | None = None) -> int:
             except Exception as error:  # one broken benchmark must not hide the others' figures
                 traceback.print_exc()
                 not_run.append({"benchmark": name, "status": "ERROR", "reason": f"{type(error).__name__}: {error}"})
-            print(f"  {name} took {time.perf_counter() - module_began:.1f} s", flush=True)
+            took = time.perf_counter() - module_began
+            durations[name] = took
+            print(f"  {name} took {took:.1f} s", flush=True)
         args.results.parent.mkdir(parents=True, exist_ok=True)
         write_results(args.results, results=results, failures=not_run, context=context)
 
@@ -118,6 +121,7 @@ def main(argv: list[str] | None = None) -> int:
     print(format_table(results, not_run))
     print()
     print(f"{len(results)} rows, {sum(not r.passed for r in results)} short; {time.perf_counter() - began:.0f} s;")
+    print("seconds per module: " + ", ".join(f"{name} {took:.0f}" for name, took in durations.items()))
     print(f"written to {args.results}")
     load = os.getloadavg()[0]
     cpus = os.cpu_count() or 1
