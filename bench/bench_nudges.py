@@ -339,6 +339,19 @@ def _messages_as_bytes(nudge_ids: list[int]) -> list[tuple[str, str, bytes]]:
     return rendered
 
 
+def _send_raw(ctx: BenchContext, rendered: list[tuple[str, str, bytes]], name: str) -> tuple[float, int]:
+    """smtplib sending the rendered bytes over one connection to a fresh sink: (seconds, messages received)."""
+    sink = Sink(ctx, name)
+    began = time.perf_counter()
+    with smtplib.SMTP("127.0.0.1", sink.port, timeout=30) as smtp:
+        for sender, recipient, data in rendered:
+            smtp.sendmail(sender, [recipient], data)
+    seconds = time.perf_counter() - began
+    received = sink.count()
+    sink.stop()
+    return seconds, received
+
+
 def _send_rows(ctx: BenchContext, quick: bool) -> list[Result]:
     from connections.nudges.models import Nudge
 
@@ -350,14 +363,7 @@ def _send_rows(ctx: BenchContext, quick: bool) -> list[Result]:
     rendered = _messages_as_bytes(nudge_ids)
     ctx.say(f"{emails:,} deliveries pending; one email is {len(rendered[0][2]):,} bytes")
 
-    raw_sink = Sink(ctx, "raw")
-    began = time.perf_counter()
-    with smtplib.SMTP("127.0.0.1", raw_sink.port, timeout=30) as smtp:
-        for sender, recipient, data in rendered:
-            smtp.sendmail(sender, [recipient], data)
-    raw_seconds = time.perf_counter() - began
-    raw_received = raw_sink.count()
-    raw_sink.stop()
+    raw_seconds, raw_received = _send_raw(ctx, rendered, "raw-before")
 
     sink = Sink(ctx, "worker")
     # As production runs it on this machine: one worker process per core.
@@ -378,7 +384,10 @@ def _send_rows(ctx: BenchContext, quick: bool) -> list[Result]:
     sink.stop()
     sent = Nudge.objects.filter(status="sent").count()
 
-    raw_rate = raw_received / raw_seconds
+    # The floor is measured on both sides of the worker's run and the faster one kept: a busy moment on a
+    # shared machine must not make the floor look slow.
+    raw_after_seconds, raw_after_received = _send_raw(ctx, rendered, "raw-after")
+    raw_rate = max(raw_received / raw_seconds, raw_after_received / raw_after_seconds)
     worker_rate = (len(ids) - 1) / worker_seconds if len(ids) > 1 else 0.0
     ctx.say(f"raw smtplib {raw_rate:,.0f} emails/s, worker {worker_rate:,.0f} emails/s")
     distinct = len(set(ids))
@@ -391,7 +400,12 @@ def _send_rows(ctx: BenchContext, quick: bool) -> list[Result]:
             unit="emails/s",
             errors=(emails - sent) + (len(ids) - distinct),
             note="vs raw smtplib, same bytes, same sink",
-            details={"raw_seconds": raw_seconds, "worker_seconds": worker_seconds, "received": len(ids)},
+            details={
+                "raw_seconds": [raw_seconds, raw_after_seconds],
+                "worker_seconds": worker_seconds,
+                "received": len(ids),
+                "worker_processes": os.cpu_count() or 1,
+            },
         ),
         Result.at_least(
             "distinct Message-IDs received",

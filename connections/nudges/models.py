@@ -115,7 +115,10 @@ class Nudge(models.Model):
 
     UNFINISHED = (Status.PENDING, Status.SENDING)
 
-    writer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="nudges")
+    # No index of its own: the unique (writer, window_date) below starts with it (and orders the history).
+    writer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="nudges", db_index=False
+    )
     # The writer's local date of the window it was sent in: the unique key below allows one email per window.
     window_date = models.DateField()
     scheduled_for = models.DateTimeField()
@@ -138,7 +141,7 @@ class Nudge(models.Model):
     objects = NudgeQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-created_at", "-id"]
+        ordering = ["-window_date", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["writer", "window_date"], name="one_nudge_per_writer_window"),
         ]
@@ -148,7 +151,6 @@ class Nudge(models.Model):
                 name=UNFINISHED_INDEX_NAME,
                 condition=Q(status__in=["pending", "sending"]),
             ),
-            models.Index(fields=["writer", "-created_at"], name="nudge_writer_recent_idx"),
         ]
 
     def __str__(self) -> str:

@@ -16,6 +16,7 @@ UTC, which is what the database stores and the sweep compares against. The rules
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 MINUTES_PER_DAY = 24 * 60
@@ -58,17 +59,24 @@ def _subtract(intervals: list[tuple[int, int]], cut_start: int, cut_end: int) ->
 
 def allowed_minutes(plan: ReminderPlan) -> list[tuple[int, int]]:
     """The parts of a local day (minutes from midnight, [start, end)) inside the window and outside quiet hours."""
-    start, end = _minutes(plan.window_start), _minutes(plan.window_end)
+    return list(_allowed(plan.window_start, plan.window_end, plan.quiet_start, plan.quiet_end))
+
+
+@lru_cache(maxsize=1024)
+def _allowed(
+    window_start: time, window_end: time, quiet_start: time | None, quiet_end: time | None
+) -> tuple[tuple[int, int], ...]:
+    start, end = _minutes(window_start), _minutes(window_end)
     if end <= start:
-        return []
+        return ()
     intervals = [(start, end)]
-    if plan.quiet_start is None or plan.quiet_end is None or plan.quiet_start == plan.quiet_end:
-        return intervals
-    quiet_start, quiet_end = _minutes(plan.quiet_start), _minutes(plan.quiet_end)
-    if quiet_start < quiet_end:
-        return _subtract(intervals, quiet_start, quiet_end)
+    if quiet_start is None or quiet_end is None or quiet_start == quiet_end:
+        return tuple(intervals)
+    quiet_from, quiet_until = _minutes(quiet_start), _minutes(quiet_end)
+    if quiet_from < quiet_until:
+        return tuple(_subtract(intervals, quiet_from, quiet_until))
     # Quiet hours across midnight are two cuts: the late evening and the early morning.
-    return _subtract(_subtract(intervals, quiet_start, MINUTES_PER_DAY), 0, quiet_end)
+    return tuple(_subtract(_subtract(intervals, quiet_from, MINUTES_PER_DAY), 0, quiet_until))
 
 
 def has_any_slot(plan: ReminderPlan) -> bool:
@@ -105,7 +113,17 @@ def next_nudge_at(
         first_day = max(first_day, last_nudged_at.astimezone(zone).date() + timedelta(days=every_days))
     if plan.paused_until is not None:
         first_day = max(first_day, plan.paused_until)
-    intervals = allowed_minutes(plan)
+    return _first_slot(plan, now, first_day)
+
+
+@lru_cache(maxsize=4096)
+def _first_slot(plan: ReminderPlan, now: datetime, first_day: date) -> datetime | None:
+    """The first allowed moment on or after `first_day`, and not before `now`.
+
+    Cached: a sweep asks this for hundreds of writers at one `now`, and most share their choices and zone.
+    """
+    zone = ZoneInfo(plan.time_zone)
+    intervals = _allowed(plan.window_start, plan.window_end, plan.quiet_start, plan.quiet_end)
     # Eight days always reach every ticked weekday, including the first day's own weekday a week on.
     for offset in range(8):
         day = first_day + timedelta(days=offset)

@@ -38,17 +38,16 @@ def _named_people_json() -> str:
 
     One parameter: the limit.
     """
+    order = "q.too_long DESC, q.past_due DESC, q.lower_name, q.id"
     return (
-        "SELECT COALESCE(jsonb_agg(q.id ORDER BY q.rank), '[]'::jsonb) FROM ("  # noqa: S608
-        "SELECT p.id, ROW_NUMBER() OVER (ORDER BY "
-        "  (p.too_long_after_days IS NOT NULL AND t.today >= a.anchor + p.too_long_after_days) DESC, "
-        f"  t.today - a.anchor - {THRESHOLD} DESC, LOWER(p.name), p.id) AS rank "
-        "FROM connections_person p "
-        "CROSS JOIN LATERAL (SELECT "
-        f"  {ANCHOR} AS anchor) a "
+        f"SELECT COALESCE(jsonb_agg(q.id ORDER BY {order}), '[]'::jsonb) FROM ("  # noqa: S608
+        "SELECT p.id, LOWER(p.name) AS lower_name, "
+        "(p.too_long_after_days IS NOT NULL AND t.today >= a.anchor + p.too_long_after_days) AS too_long, "
+        f"t.today - a.anchor - {THRESHOLD} AS past_due "
+        f"FROM connections_person p CROSS JOIN LATERAL (SELECT {ANCHOR} AS anchor) a "
         f"WHERE p.owner_id = v.writer_id AND {WITH_RHYTHM} "
         f"AND t.today >= GREATEST(a.anchor + {THRESHOLD}, COALESCE(p.snoozed_until, a.anchor + {THRESHOLD})) "
-        "ORDER BY rank LIMIT %s) q"
+        f"ORDER BY too_long DESC, past_due DESC, lower_name, p.id LIMIT %s) q"
     )
 
 
