@@ -310,12 +310,13 @@ def build_world() -> World:
 def nudge_tokens(owner: User, person: object) -> dict[str, str]:
     """Real links from a reminder email, made the way the Reminders part makes them."""
     from connections.nudges import services as nudges
-    from connections.nudges.models import Nudge, NudgePerson
+    from connections.nudges.models import Nudge
     from connections.nudges.tokens import Purpose, make_token
 
     now = timezone.now()
-    nudge = Nudge.objects.create(writer=owner, window_date=owner.local_today(), scheduled_for=now, created_at=now)
-    NudgePerson.objects.create(nudge=nudge, person=person, position=1)
+    nudge = Nudge.objects.create(
+        writer=owner, window_date=owner.local_today(), scheduled_for=now, created_at=now, person_ids=[person.pk]
+    )
     return {
         "reminders/calendar/": nudges.feed_token_regenerate(user=owner),
         "n/reached-out": make_token(Purpose.REACHED_OUT, nudge_id=nudge.pk, person_id=person.pk),

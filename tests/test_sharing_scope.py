@@ -231,3 +231,16 @@ def test_picks_are_kept_when_an_entry_goes_to_trash_but_not_shown(writer, practi
 
     assert SharedEntry.objects.filter(share=share, entry=entry).exists()
     assert "Binned later" not in titles_seen(client_for(practitioner), share)
+
+
+def test_the_entry_page_carries_the_switch_and_the_person_page_the_invitation(writer, practitioner):
+    share = active_share(writer, practitioner)
+    entry = make_entry(writer, title="On the page")
+    owner = client_for(writer)
+
+    entry_page = owner.get(f"/journal/{entry.pk}/")
+    person_page = owner.get(f"/people/{share.person_id}/")
+
+    assert f'action="/shares/{share.pk}/entries/{entry.pk}/"' in entry_page.text
+    assert 'role="switch" aria-checked="false"' in entry_page.text
+    assert f'href="/shares/{share.pk}/"' in person_page.text
