@@ -440,10 +440,10 @@ def with_people(
     moods: dict[datetime.date, Mood], days_with_contact: set[datetime.date], min_days: int = MIN_DAYS_EACH_SIDE
 ) -> WithPeople:
     """Mood on days with a logged contact against days without; and on the day after each kind of day."""
-    same_with = [mood for day, mood in moods.items() if day in days_with_contact]
-    same_without = [mood for day, mood in moods.items() if day not in days_with_contact]
-    after_with = [mood for day, mood in moods.items() if day - ONE_DAY in days_with_contact]
-    after_without = [mood for day, mood in moods.items() if day - ONE_DAY not in days_with_contact]
+    same_with, same_without, after_with, after_without = [], [], [], []
+    for day, mood in moods.items():
+        (same_with if day in days_with_contact else same_without).append(mood)
+        (after_with if day - ONE_DAY in days_with_contact else after_without).append(mood)
     return WithPeople(
         same_day=Comparison(
             GroupMood(mean(same_with), len(same_with)), GroupMood(mean(same_without), len(same_without)), min_days
@@ -482,8 +482,10 @@ def people_reached_by_month(
     people: dict[datetime.date, set[int]] = defaultdict(set)
     counts: Counter[datetime.date] = Counter()
     for local_day, person_id in contacts:
+        if local_day < first:  # most of a long history: skip it before any date arithmetic
+            continue
         month = local_day.replace(day=1)
-        if first <= month <= last:
+        if month <= last:
             people[month].add(person_id)
             counts[month] += 1
     result = []

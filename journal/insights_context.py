@@ -18,8 +18,8 @@ Public API (used by journal/insights_views.py and by sharing):
 The partial's links (week/month/year, the years of the pixel grid) are bare query strings ("?by=week"), so
 they reload whichever page includes the partial; that page passes `chart_options(request.GET)` back in.
 
-Reads are three queries whatever the number of entries: one row per entry (day, mood, local hour, feeling
-words), moods summed per tag, and contacts (see `load_entry_figures`). Titles and bodies are never read.
+Reads are two queries whatever the number of entries: one row per entry and tag (day, mood, local hour,
+feeling words, tag name) and one per contact (see `load_entry_figures`). Titles and bodies are never read.
 A queryset whose filters join other tables (entries by tag, say) is narrowed to distinct entries first.
 """
 
@@ -33,7 +33,7 @@ from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from django.db import connections
-from django.db.models import Count, DateField, F, IntegerField, QuerySet, Sum, TextField
+from django.db.models import DateField, F, IntegerField, QuerySet, TextField
 from django.db.models.functions import Cast, ExtractHour, TruncDate
 from django.http import QueryDict
 from django.utils.safestring import SafeString
@@ -109,10 +109,11 @@ def fetch_rows(queryset: QuerySet) -> list[tuple]:
 
 
 def load_entry_figures(entries: QuerySet, zone: ZoneInfo) -> EntryFigures:
-    """Two reads, whatever the number of entries; never a title or a body.
+    """One read, whatever the number of entries; never a title or a body.
 
-    One row per entry (day, mood, local hour begun, feeling words as JSON text), grouped here; and the
-    moods summed per tag by the database. The feeling words are parsed in one go, not once per row.
+    One row per entry and tag (an entry without tags gives one row with no tag): day, mood, local hour
+    begun, feeling words as JSON text. Entries are counted once each here; the feeling words of all of
+    them are parsed in one go, not once per row.
     """
     from journal.models import Entry
 
@@ -121,15 +122,29 @@ def load_entry_figures(entries: QuerySet, zone: ZoneInfo) -> EntryFigures:
         # The caller's filters joined other tables (a share by several tags, say): count each entry once.
         scope = Entry.objects.filter(pk__in=scope.values("pk")).order_by()
     rows = scope.annotate(
+        entry_id=F("pk"),
         day=F("entry_date"),
         entry_mood=F("mood"),
         local_hour=Cast(ExtractHour("created_at", tzinfo=zone), IntegerField()),
         feelings_json=Cast("feelings", TextField()),
-    ).values_list("day", "entry_mood", "local_hour", "feelings_json")
+        tag_name=F("tags__name"),
+    ).values_list("entry_id", "day", "entry_mood", "local_hour", "feelings_json", "tag_name")
     day_sums: dict[datetime.date, list[int]] = {}
-    hours: dict[int, int] = {}
+    tag_sums: dict[str, list[int]] = {}
+    hours = [0] * 24
     feelings_json = []
-    for entry_date, mood, local_hour, feelings in fetch_rows(rows):
+    seen: set[int] = set()
+    for entry_id, entry_date, mood, local_hour, feelings, tag_name in fetch_rows(rows):
+        if mood is not None and tag_name is not None:
+            tag = tag_sums.get(tag_name)
+            if tag is None:
+                tag_sums[tag_name] = [mood, 1]
+            else:
+                tag[0] += mood
+                tag[1] += 1
+        if entry_id in seen:  # the same entry again, for its next tag
+            continue
+        seen.add(entry_id)
         if mood is not None:
             day = day_sums.get(entry_date)
             if day is None:
@@ -137,18 +152,12 @@ def load_entry_figures(entries: QuerySet, zone: ZoneInfo) -> EntryFigures:
             else:
                 day[0] += mood
                 day[1] += 1
-        hours[local_hour] = hours.get(local_hour, 0) + 1
+        hours[local_hour] += 1
         feelings_json.append(feelings or "[]")
-    tags = (
-        Entry.tags.through.objects.filter(entry__in=scope.filter(mood__isnull=False).values("pk"))
-        .values("tag_id")
-        .annotate(tag_name=F("tag__name"), total=Sum("entry__mood"), count=Count("entry_id"))
-        .values_list("tag_name", "total", "count")
-    )
     return EntryFigures(
         days=day_sums,
-        tags=[MoodSum(*row) for row in fetch_rows(tags)],
-        hours=sorted(hours.items()),
+        tags=[MoodSum(name, total, count) for name, (total, count) in tag_sums.items()],
+        hours=[(hour, count) for hour, count in enumerate(hours) if count],
         feelings=json.loads("[" + ",".join(feelings_json) + "]"),
     )
 

@@ -38,8 +38,8 @@ def test_three_years_of_daily_entries_and_2000_contacts_take_as_many_queries_as_
     baseline = queries_for_page(client, small)
     assert len(queries_for_page(client, heavy)) == len(baseline)
     assert len(queries_for_page(client, heavy, "?by=week&year=2024")) == len(baseline)
-    # Of those, the insights make three reads (entries, moods by tag, contacts): none per row or per chart.
-    assert len(data_reads(baseline)) == 3
+    # Of those, the insights make two reads (entries with their tags, contacts): none per row or per chart.
+    assert len(data_reads(baseline)) == 2
 
 
 def test_the_heavy_page_shows_every_year_and_full_charts(client):
