@@ -5,6 +5,8 @@ from datetime import datetime
 from functools import cache
 
 from django.urls import reverse
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
 
 from accounts.models import User
 from connections.models import Person
@@ -93,7 +95,7 @@ def card_for(suggestion: Suggestion, person: PersonView) -> dict[str, object]:
         "handle": person.handle,
         "reasons": [{"kind": str(reason.kind), "text": reason.text} for reason in suggestion.reasons],
         "message": message,
-        "starter_key": key,
+        "starter_options": starter_options(key),
         "actions": [
             {
                 "channel": action.channel,
@@ -110,6 +112,16 @@ def card_for(suggestion: Suggestion, person: PersonView) -> dict[str, object]:
         "reached_out_url": f"{person_url}reached-out/",
         "snooze_url": f"{person_url}snooze/",
     }
+
+
+@cache
+def starter_options(selected_key: str) -> SafeString:
+    """The <option>s of the "Start from" chooser, with one selected: made once per key, not per card."""
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        ((key, " selected" if key == selected_key else "", label) for key, (label, _text) in STARTERS.items()),
+    )
 
 
 def starter_templates() -> list[dict[str, str]]:

@@ -16,7 +16,7 @@ Ties go to whoever has been quiet longest, then by name, then by id, so the orde
 """
 
 from bisect import bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -108,8 +108,14 @@ class RecentWriting:
 @dataclass(frozen=True)
 class Reason:
     kind: ReasonKind
-    text: str
+    # The sentence, or how to say it: ranking weighs every person but only a few are shown, so the
+    # words are put together when first read.
+    words: str | Callable[[], str]
     weight: int
+
+    @cached_property
+    def text(self) -> str:
+        return self.words() if callable(self.words) else self.words
 
 
 @dataclass(frozen=True)
@@ -148,12 +154,20 @@ def quiet_in_words(rhythm: RhythmState, name: str) -> str:
 
 def _rhythm_reason(person: PersonFacts, rhythm: RhythmState) -> Reason | None:
     if rhythm.standing == Standing.TOO_LONG:
-        too_long = days_in_words(rhythm.too_long_after_days)
-        text = f"{quiet_in_words(rhythm, person.first_name)}; you said {too_long} would be too long"
-        return Reason(ReasonKind.TOO_LONG, text, 70 + min(rhythm.days_past_due, 60))
+
+        def too_long() -> str:
+            limit = days_in_words(rhythm.too_long_after_days)
+            return f"{quiet_in_words(rhythm, person.first_name)}; you said {limit} would be too long"
+
+        return Reason(ReasonKind.TOO_LONG, too_long, 70 + min(rhythm.days_past_due, 60))
     if rhythm.standing == Standing.DUE:
-        text = f"{quiet_in_words(rhythm, person.first_name)}; you hoped for {every_in_words(rhythm.ideal_every_days)}"
-        return Reason(ReasonKind.DUE, text, 40 + min(rhythm.days_past_due, 30))
+
+        def due() -> str:
+            return (
+                f"{quiet_in_words(rhythm, person.first_name)}; you hoped for {every_in_words(rhythm.ideal_every_days)}"
+            )
+
+        return Reason(ReasonKind.DUE, due, 40 + min(rhythm.days_past_due, 30))
     return None
 
 
@@ -176,11 +190,14 @@ def _topic_reason(person: PersonFacts, writing: RecentWriting) -> Reason | None:
     # The topic written about most; ties alphabetically, so the sentence is always the same one.
     topic_key = min(counts, key=lambda key: (-counts[key], key))
     count, topic = counts[topic_key], topics[topic_key]
-    text = (
-        f"You wrote about {topic} {times_in_words(count)} this week; "
-        f"{person.first_name} is someone you talk with about {topic}"
-    )
-    return Reason(ReasonKind.TOPIC, text, 30 + min(5 * (count - 1), 15))
+
+    def words() -> str:
+        return (
+            f"You wrote about {topic} {times_in_words(count)} this week; "
+            f"{person.first_name} is someone you talk with about {topic}"
+        )
+
+    return Reason(ReasonKind.TOPIC, words, 30 + min(5 * (count - 1), 15))
 
 
 def heavy_entries(entries: Sequence[RecentEntry]) -> list[RecentEntry]:
@@ -195,8 +212,9 @@ def _heavy_reason(person: PersonFacts, heavy: Sequence[RecentEntry]) -> Reason |
         return None
     if not _since_last_contact(person, heavy):
         return None
-    text = f"Your last entries were heavy; {person.first_name} is someone you chose for this"
-    return Reason(ReasonKind.HEAVY, text, 45)
+    return Reason(
+        ReasonKind.HEAVY, lambda: f"Your last entries were heavy; {person.first_name} is someone you chose for this", 45
+    )
 
 
 def their_local_time(time_zone: str, *, writer_zone: ZoneInfo, now: datetime) -> datetime | None:
@@ -217,11 +235,13 @@ def _time_reason(person: PersonFacts, *, writer_zone: ZoneInfo, now: datetime) -
     theirs = their_local_time(person.time_zone, writer_zone=writer_zone, now=now)
     if theirs is None:
         return None
-    clock = theirs.strftime("%H:%M")
     if theirs.hour in DAYTIME_HOURS:
-        return Reason(ReasonKind.THEIR_TIME, f"It's {clock} for {person.first_name}", 3)
-    late = f"It's {clock} for {person.first_name}; a message may be kinder than a call"
-    return Reason(ReasonKind.THEIR_TIME, late, -15)
+        return Reason(ReasonKind.THEIR_TIME, lambda: f"It's {theirs:%H:%M} for {person.first_name}", 3)
+    return Reason(
+        ReasonKind.THEIR_TIME,
+        lambda: f"It's {theirs:%H:%M} for {person.first_name}; a message may be kinder than a call",
+        -15,
+    )
 
 
 # --- ranking ----------------------------------------------------------------------------------------

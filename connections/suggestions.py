@@ -38,7 +38,7 @@ _RELATIONSHIP_LABELS = dict(Relationship.choices)
 
 @dataclass(frozen=True)
 class PersonView:
-    """A person as lists and suggestions show them, read with .values() rather than as a model instance:
+    """A person as lists and suggestions show them, read as a row rather than as a model instance:
     a circle of 200 renders without building 200 models. Never holds their notes."""
 
     pk: int
@@ -81,15 +81,20 @@ def people_in_circle(user: User) -> list[PersonView]:
 def _circle_rows(user: User) -> tuple[list[PersonView], dict[int, list[str]], set[int]]:
     """Everyone with their topics (one row per person and topic, folded back here), and the people the safety
     plan names for hard days (one UNION query): two queries, both cheap to build."""
-    rows = Person.objects.for_owner(user).order_by("name", "id", "topics__name").values(*PERSON_FIELDS, "topics__name")
+    rows = (
+        Person.objects.for_owner(user)
+        .order_by("name", "id", "topics__name")
+        .values_list(*PERSON_FIELDS, "topics__name")
+    )
     people: dict[int, PersonView] = {}
     topics: dict[int, list[str]] = defaultdict(list)
     for row in rows:
-        person_id = row["id"]
+        person_id = row[0]
         if person_id not in people:
-            people[person_id] = PersonView.from_row(row)
-        if row["topics__name"] is not None:
-            topics[person_id].append(row["topics__name"])
+            # PersonView's fields are PERSON_FIELDS in order, so the row fills it directly.
+            people[person_id] = PersonView(*row[:-1])
+        if row[-1] is not None:
+            topics[person_id].append(row[-1])
     if not people:
         return [], topics, set()
     return list(people.values()), topics, chosen_for_hard_days_ids(user)
