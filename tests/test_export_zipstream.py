@@ -68,16 +68,29 @@ def test_more_than_65535_members_use_zip64_end_records(tmp_path):
     assert checked.returncode == 0, checked.stdout + checked.stderr
 
 
-def test_the_spool_gives_back_what_was_written_and_keeps_none_of_it_plain():
-    sentence = b"the words wait here, sealed. "
-    with SealedSpool() as spool:
+def test_the_spool_gives_back_everything_in_order_from_memory_and_from_disk():
+    pieces = [f"record {n} about the sealed attic. ".encode() for n in range(20_000)]
+    with SealedSpool(memory_bytes=100_000) as spool:
+        for piece in pieces:
+            spool.write(piece)
+        assert spool.on_disk
+        assert b"".join(spool.chunks()) == b"".join(pieces)
+
+
+def test_what_the_spool_puts_on_disk_is_sealed():
+    with SealedSpool(memory_bytes=0) as spool:
         for _ in range(20_000):
-            spool.write(sentence)
-        spool._file.flush()
+            spool.write(b"the words wait here, in the attic. ")
+        list(spool.chunks())
         spool._file.seek(0)
-        on_disk = spool._file.read()
-        assert b"sealed" not in on_disk
-        assert b"".join(spool.chunks()) == sentence * 20_000
+        assert b"attic" not in spool._file.read()
+
+
+def test_a_journal_of_a_few_thousand_entries_never_reaches_the_disk():
+    with SealedSpool() as spool:
+        for _ in range(5_000):
+            spool.write(b"x" * 2_000)
+        assert not spool.on_disk
 
 
 @pytest.mark.django_db

@@ -1,9 +1,10 @@
 """Export: a zip with one Markdown file per entry and held.json with everything the writer owns, streamed.
 
 Entries are read once, in order, as a stream (a binary COPY on PostgreSQL, a server-side cursor elsewhere),
-opened, and written to the zip as their Markdown files while their held.json records wait in a sealed spool
-(accounts/portability/spool.py); held.json follows the last Markdown file. Nothing grows with the journal but
-the zip's central directory (a few dozen bytes per file), so 5,000 entries or 50,000 export in flat memory.
+opened, and written to the zip as their Markdown files while their held.json records wait in a spool
+(accounts/portability/spool.py: memory up to a fixed bound, then a sealed temporary file); held.json follows
+the last Markdown file. Beyond that bound nothing grows with the journal but the zip's central directory (a few
+dozen bytes per file), so 5,000 entries or 50,000 export in bounded memory.
 """
 
 import datetime
