@@ -5,6 +5,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.core import mail
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
@@ -232,3 +233,29 @@ def test_operators_see_delivery_status_and_times_but_no_names(client):
         assert "Ellery" not in page, path
     listing = client.get("/operator/nudges/nudge/").content.decode()
     assert "pending" in listing.lower()
+
+
+# --- the account going away ----------------------------------------------------------------------------------
+
+
+def test_deleting_an_account_removes_its_reminders_deliveries_and_clicks():
+    from accounts.services import account_delete
+    from connections.models import Contact
+    from connections.nudges.models import NudgeAction
+    from connections.services import contact_log
+
+    now = timezone.now()
+    writer = due_writer("leaving@example.org", now=now, names=("Sam", "Priya"), **all_day_window())
+    for person in Person.objects.filter(owner=writer):
+        contact_log(user=writer, person=person, outcome=Contact.Outcome.ATTEMPT, happened_at=now - timedelta(days=20))
+    make_due_now(writer, now)
+    nudge = Nudge.objects.get(pk=nudges_sweep(now=now).created[0])
+    sam = Person.objects.get(owner=writer, name="Sam")
+    nudge_link_use(purpose=Purpose.SNOOZE, target=link_target(LinkClaim(nudge_id=nudge.pk, person_id=sam.pk)))
+
+    account_delete(user=writer)
+    connection.check_constraints()  # what the commit would check: no row may point at the deleted account
+
+    assert not ReminderSettings.objects.filter(writer_id=writer.pk).exists()
+    assert not Nudge.objects.filter(writer_id=writer.pk).exists()
+    assert not NudgeAction.objects.filter(nudge_id=nudge.pk).exists()

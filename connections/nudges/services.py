@@ -119,8 +119,12 @@ def _people_as_logged(user_id: int) -> list[Person]:
 
 
 @transaction.atomic
-def reminders_reschedule(*, user_id: int, now: datetime | None = None) -> datetime | None:
-    """Recompute one writer's next reminder time (UTC) after their settings, zone, people or contacts changed."""
+def reminders_reschedule(*, user_id: int, now: datetime | None = None, create_missing: bool = True) -> datetime | None:
+    """Recompute one writer's next reminder time (UTC) after their settings, zone, people or contacts changed.
+
+    A writer's settings row is made on first need (someone with a rhythm); `create_missing=False` never makes
+    one, for deletions: an account being deleted deletes its people, and must not grow a row meanwhile.
+    """
     now = now or timezone.now()
     user = User.objects.filter(pk=user_id).only("id", "time_zone", "is_active").first()
     if user is None:
@@ -128,7 +132,7 @@ def reminders_reschedule(*, user_id: int, now: datetime | None = None) -> dateti
     people = _people_as_logged(user_id)
     row = ReminderSettings.objects.select_for_update().filter(writer_id=user_id).first()
     if row is None:
-        if not people:
+        if not people or not create_missing:
             return None  # nothing to remind about: no row until there is
         row, _ = ReminderSettings.objects.get_or_create(writer_id=user_id)
         row = ReminderSettings.objects.select_for_update().get(writer_id=user_id)
@@ -139,20 +143,20 @@ def reminders_reschedule(*, user_id: int, now: datetime | None = None) -> dateti
     return row.next_nudge_at
 
 
-def reminders_reschedule_soon(*, user_id: int) -> None:
+def reminders_reschedule_soon(*, user_id: int, create_missing: bool = True) -> None:
     """Reschedule now, and once more when the surrounding transaction commits.
 
     Now, so the change is visible at once; after commit, because a contact is logged in two steps (the
     contact row, then the person's clock) and only the committed state is the whole story.
     """
-    reminders_reschedule(user_id=user_id)
+    reminders_reschedule(user_id=user_id, create_missing=create_missing)
     if connection.in_atomic_block:
-        transaction.on_commit(partial(_reschedule_quietly, user_id), robust=True)
+        transaction.on_commit(partial(_reschedule_quietly, user_id, create_missing), robust=True)
 
 
-def _reschedule_quietly(user_id: int) -> None:
+def _reschedule_quietly(user_id: int, create_missing: bool) -> None:
     try:
-        reminders_reschedule(user_id=user_id)
+        reminders_reschedule(user_id=user_id, create_missing=create_missing)
     except Exception:
         # The sweep re-reads the circle when a writer is due, so a missed reschedule only delays.
         log.exception("reminders: reschedule failed for account %s", user_id)

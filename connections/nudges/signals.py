@@ -12,10 +12,15 @@ from connections.models import Contact, Person
 from connections.nudges.services import reminders_reschedule_soon
 
 
-def _circle_changed(sender: type, instance: Person | Contact, **kwargs: Any) -> None:
+def _circle_saved(sender: type, instance: Person | Contact, **kwargs: Any) -> None:
     if kwargs.get("raw"):
         return  # loading fixtures: no schedule maths on half-loaded data
     reminders_reschedule_soon(user_id=instance.owner_id)
+
+
+def _circle_deleted(sender: type, instance: Person | Contact, **kwargs: Any) -> None:
+    # Also sent while a whole account is deleted: update a schedule that is still there, never make one.
+    reminders_reschedule_soon(user_id=instance.owner_id, create_missing=False)
 
 
 def _account_saved(sender: type, instance: User, created: bool, update_fields: Any = None, **kwargs: Any) -> None:
@@ -29,6 +34,6 @@ def _account_saved(sender: type, instance: User, created: bool, update_fields: A
 
 def connect() -> None:
     for model in (Person, Contact):
-        post_save.connect(_circle_changed, sender=model, dispatch_uid=f"nudges-{model.__name__}-saved")
-        post_delete.connect(_circle_changed, sender=model, dispatch_uid=f"nudges-{model.__name__}-deleted")
+        post_save.connect(_circle_saved, sender=model, dispatch_uid=f"nudges-{model.__name__}-saved")
+        post_delete.connect(_circle_deleted, sender=model, dispatch_uid=f"nudges-{model.__name__}-deleted")
     post_save.connect(_account_saved, sender=User, dispatch_uid="nudges-account-saved")
