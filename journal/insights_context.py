@@ -59,7 +59,7 @@ FEELINGS_SHOWN = 15
 # The key to the pixel colours: the same for every page, so built once.
 LEGEND = [{"step": step, "word": MOOD_WORDS[step], "swatch": charts.mood_swatch(step)} for step in range(5, 0, -1)]
 EMPTY_SWATCH = charts.empty_swatch()
-MONTH_NAMES = [(f"{datetime.date(2000, month, 1):%b}", f"{datetime.date(2000, month, 1):%B}") for month in range(1, 13)]
+MONTH_NAMES = [(name[:3], name) for name in insights.MONTH_NAMES]
 
 
 def chart_options(query: QueryDict) -> tuple[Period, int | None]:
