@@ -95,6 +95,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # A shared cache keeps allauth's rate limits true across processes; set CACHE_URL to Redis in production.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://held")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # A Redis outage reads as an empty cache instead of a 500 at sign-in (see config/cache.py).
+    CACHES["default"]["BACKEND"] = "config.cache.ResilientRedisCache"
+    CACHES["default"].setdefault("OPTIONS", {}).update(socket_connect_timeout=0.5, socket_timeout=0.5)
+# How many proxies in front of Held set X-Forwarded-For; 0 trusts none (a spoofed header changes nothing).
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
