@@ -67,7 +67,7 @@ RHYTHM_FIELDS = (
 )
 
 
-def _people_with_rhythm() -> "Iterable[Person]":
+def _people_with_rhythm() -> "QuerySet[Person]":
     return Person.objects.filter(Q(ideal_every_days__isnull=False) | Q(too_long_after_days__isnull=False)).filter(
         is_paused=False
     )
@@ -221,7 +221,7 @@ def nudges_sweep(*, now: datetime | None = None, batch_size: int = SWEEP_BATCH_S
                 report.claimed += len(batch)
                 report.created += created
                 if created:
-                    transaction.on_commit(partial(nudges_enqueue, created, now=now), robust=True)
+                    transaction.on_commit(partial(nudges_enqueue, created), robust=True)
         if len(batch) < batch_size:
             break
     if report.claimed or report.requeued or report.interrupted:
@@ -394,7 +394,7 @@ def _recover_unfinished(*, now: datetime, report: SweepReport) -> None:
         report.requeued = nudges_enqueue(waiting)
 
 
-def nudges_enqueue(nudge_ids: list[int], *, now: datetime | None = None) -> int:
+def nudges_enqueue(nudge_ids: list[int]) -> int:
     """Put the sends on the broker, SEND_CHUNK deliveries per task; returns how many got there.
 
     Deliveries are written with their enqueue time already set. A broker that is down is logged, not raised:
