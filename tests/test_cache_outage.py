@@ -1,5 +1,9 @@
 """A Redis outage under the cache must not break signing in: the cache reads as empty instead."""
 
+import os
+import subprocess
+import sys
+
 import pytest
 from django.core.cache import caches
 from django.test import override_settings
@@ -33,7 +37,18 @@ def test_signing_in_works_while_the_cache_redis_is_down(client, writer):
 
 
 def test_a_redis_cache_url_gets_the_resilient_backend():
-    import environ
-
-    config = environ.Env.cache_url_config("rediscache://127.0.0.1:6379/2")
-    assert config["BACKEND"] == "django.core.cache.backends.redis.RedisCache"  # what settings.py swaps out
+    env = {**os.environ, "CACHE_URL": "rediscache://127.0.0.1:6379/2", "DJANGO_SETTINGS_MODULE": "config.settings_test"}
+    printed = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from django.conf import settings; "
+            "print(settings.CACHES['default']['BACKEND'])",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    ).stdout.strip()
+    assert printed == "config.cache.ResilientRedisCache"
