@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install migrate lint bench bench-quick clean
+.PHONY: run test install migrate lint bench bench-quick load faults faults-smtp clean
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(PY) || { python_bin=$$(scripts/find-python) || exit 1; echo "Creating $(VENV) with $$python_bin"; "$$python_bin" -m venv $(VENV); }
@@ -36,6 +36,18 @@ bench: install
 
 bench-quick: install
 	$(PY) bench/run.py --quick
+
+# 50 simulated writers for 2 minutes through locust, with gunicorn, a worker and beat.
+load: install
+	$(PY) bench/load.py
+
+# Redis stopped, PostgreSQL restarted and a worker SIGKILLed under load, each on its own private services.
+faults: install
+	$(PY) bench/faults/run.py
+
+# The mail server down for 5 minutes (about 9 minutes in all), opt-in because it is slow.
+faults-smtp: install
+	$(PY) bench/faults/run.py smtp
 
 clean:
 	rm -rf var staticfiles
