@@ -64,9 +64,8 @@ def decisions(now: datetime, *, in_sql: bool) -> dict[int, tuple]:
     with transaction.atomic():
         batch = list(services.claim_queryset(now=now, batch_size=1000))
         if in_sql:
-            deliveries = services._decide(batch, now=now, first_due_on_of=lambda row: row.first_due_on)
-            sweep_sql.write_batch(now=now, deliveries=deliveries, schedules=[], people_per_email=3)
-            first_due = {row.writer_id: row.first_due_on for row in batch}
+            services._write_deliveries(batch, now=now)
+            first_due = {row.writer_id: sweep_sql.read_circle(row.circle)[0] for row in batch}
         else:
             services._write_deliveries_in_python(batch, now=now)
             first_due = {}

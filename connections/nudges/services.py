@@ -22,7 +22,7 @@ from django.core import mail
 from django.core.mail import EmailMultiAlternatives
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import IntegrityError, connection, transaction
-from django.db.models import DateField, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import F, JSONField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
@@ -238,7 +238,8 @@ def nudges_sweep(*, now: datetime | None = None, batch_size: int = SWEEP_BATCH_S
 def claim_queryset(*, now: datetime, batch_size: int) -> "QuerySet[ReminderSettings]":
     """The claim: due writers, oldest first, locked for this transaction; rows another sweep holds are skipped.
 
-    On PostgreSQL each row also carries `first_due_on` (sweep_sql), so deciding needs no person rows here.
+    On PostgreSQL each row also carries `circle` (sweep_sql.circle_sql: the first due date and who is due
+    today, in order), so deciding and naming need no person rows here.
     """
     queryset = (
         ReminderSettings.objects.due(now)
@@ -264,7 +265,7 @@ def claim_queryset(*, now: datetime, batch_size: int) -> "QuerySet[ReminderSetti
         table = connection.ops.quote_name(ReminderSettings._meta.db_table)
         queryset = queryset.annotate(
             # Fixed SQL text with no user input in it (see sweep_sql).
-            first_due_on=RawSQL(sweep_sql.first_due_on_sql(f"{table}.writer_id"), [], output_field=DateField())  # noqa: S611
+            circle=RawSQL(sweep_sql.circle_sql(f"{table}.writer_id"), [now], output_field=JSONField())  # noqa: S611
         )
     return queryset[:batch_size]
 
@@ -295,12 +296,15 @@ def _circles_of(writer_ids: list[int]) -> dict[int, list[PersonSnapshot]]:
 def _write_deliveries(batch: list[ReminderSettings], *, now: datetime) -> list[int]:
     """Decide whom to name for each claimed writer, write the deliveries, advance every schedule."""
     if connection.vendor == "postgresql":
-        deliveries = _decide(batch, now=now, first_due_on_of=lambda row: row.first_due_on)
+        circles = {row.writer_id: sweep_sql.read_circle(row.circle) for row in batch}
+        deliveries = _decide(batch, now=now, first_due_on_of=lambda row: circles[row.writer_id][0])
         created = sweep_sql.write_batch(
             now=now,
-            deliveries=deliveries,
+            deliveries=[
+                (writer_id, window_date, circles[writer_id][1][:MAX_PEOPLE_PER_EMAIL])
+                for writer_id, window_date in deliveries
+            ],
             schedules=[(row.writer_id, row.next_nudge_at, row.last_nudged_at) for row in batch],
-            people_per_email=MAX_PEOPLE_PER_EMAIL,
         )
         return [nudge_id for nudge_id, _ in created]
     return _write_deliveries_in_python(batch, now=now)

@@ -1,7 +1,8 @@
 """The sweep's PostgreSQL statements: connections.rhythm's "who is due" said in SQL, for a batch at a time.
 
 connections/rhythm.py is the definition; this is the same rule where the rows are, so a batch of 500 writers
-with 5,000 people needs no person row in Python. tests/test_nudges_sweep_sql.py holds the two to each other
+with 5,000 people needs no person row in Python: the claim reads each writer's circle once (circle_sql) and
+the write is one statement (write_batch). tests/test_nudges_sweep_sql.py holds the two to each other
 (every standing, snoozes, pauses, never-contacted people, zones on both sides of UTC, clock changes).
 Other databases (SQLite for `make run`) take the Python path in services.py.
 
@@ -14,73 +15,72 @@ Per person p of writer u, at the instant `now`:
 Names are ranked "too long" first, then most days past the threshold, then by name.
 """
 
+import json
 from datetime import date, datetime
 
 from django.db import connection
 
 ANCHOR = "(COALESCE(p.last_contact_at, p.created_at) AT TIME ZONE u.time_zone)::date"
 THRESHOLD = "COALESCE(p.ideal_every_days, p.too_long_after_days)"
-FIRST_DUE = f"({ANCHOR} + {THRESHOLD})"
-NEXT_DUE = f"GREATEST({FIRST_DUE}, COALESCE(p.snoozed_until, {FIRST_DUE}))"
 WITH_RHYTHM = "NOT p.is_paused AND (p.ideal_every_days IS NOT NULL OR p.too_long_after_days IS NOT NULL)"
 
 
-def first_due_on_sql(writer_column: str) -> str:
-    """A scalar subquery: the first local date anyone in this writer's circle is due (no parameters)."""
-    return (
-        f"SELECT MIN({NEXT_DUE}) FROM connections_person p JOIN accounts_user u ON u.id = p.owner_id "  # noqa: S608
-        f"WHERE p.owner_id = {writer_column} AND {WITH_RHYTHM}"
-    )
+def circle_sql(writer_column: str) -> str:
+    """A scalar subquery over one writer's circle, read once per claimed writer (one parameter: now).
 
-
-def _named_people_json() -> str:
-    """A JSON array of up to `limit` due people of writer v.writer_id (local date t.today), most overdue first.
-
-    One parameter: the limit.
+    It answers {"first_due_on": the first local date anyone is due, "due": ids of the people due today, most
+    overdue first}: everything the sweep needs to decide and to name, without a person row in Python.
     """
-    order = "q.too_long DESC, q.past_due DESC, q.lower_name, q.id"
+    order = "c.too_long DESC, c.past_due DESC, c.lower_name, c.id"
     return (
-        f"SELECT COALESCE(jsonb_agg(q.id ORDER BY {order}), '[]'::jsonb) FROM ("  # noqa: S608
-        "SELECT p.id, LOWER(p.name) AS lower_name, "
+        "SELECT jsonb_build_object('first_due_on', MIN(c.next_due), "  # noqa: S608
+        f"'due', COALESCE(jsonb_agg(c.id ORDER BY {order}) FILTER (WHERE c.today >= c.next_due), '[]'::jsonb)) "
+        "FROM (SELECT p.id, LOWER(p.name) AS lower_name, t.today, "
+        f"GREATEST(a.anchor + {THRESHOLD}, COALESCE(p.snoozed_until, a.anchor + {THRESHOLD})) AS next_due, "
         "(p.too_long_after_days IS NOT NULL AND t.today >= a.anchor + p.too_long_after_days) AS too_long, "
         f"t.today - a.anchor - {THRESHOLD} AS past_due "
-        f"FROM connections_person p CROSS JOIN LATERAL (SELECT {ANCHOR} AS anchor) a "
-        f"WHERE p.owner_id = v.writer_id AND {WITH_RHYTHM} "
-        f"AND t.today >= GREATEST(a.anchor + {THRESHOLD}, COALESCE(p.snoozed_until, a.anchor + {THRESHOLD})) "
-        f"ORDER BY too_long DESC, past_due DESC, lower_name, p.id LIMIT %s) q"
+        "FROM connections_person p JOIN accounts_user u ON u.id = p.owner_id "
+        f"CROSS JOIN LATERAL (SELECT {ANCHOR} AS anchor) a "
+        "CROSS JOIN LATERAL (SELECT (CAST(%s AS timestamptz) AT TIME ZONE u.time_zone)::date AS today) t "
+        f"WHERE p.owner_id = {writer_column} AND {WITH_RHYTHM}) c"
     )
+
+
+def read_circle(value: dict | str | None) -> tuple[date | None, list[int]]:
+    """(first due date, ids due today in order) from circle_sql's answer."""
+    if isinstance(value, str):
+        value = json.loads(value)
+    if not value:
+        return None, []
+    first_due_on = value.get("first_due_on")
+    return (date.fromisoformat(first_due_on) if first_due_on else None), list(value.get("due") or [])
 
 
 def write_batch(
     *,
     now: datetime,
-    deliveries: list[tuple[int, date]],
+    deliveries: list[tuple[int, date, list[int]]],
     schedules: list[tuple[int, datetime | None, datetime | None]],
-    people_per_email: int,
 ) -> list[tuple[int, int]]:
-    """One round trip: insert this batch's deliveries (one per writer and window, conflicts skipped), each naming
-    up to `people_per_email` due people, and write every claimed writer's next and last times.
+    """One round trip: insert this batch's deliveries (one per writer and window, conflicts skipped) with whom
+    each names, and write every claimed writer's next and last times.
 
     Returns (delivery id, writer id) of the deliveries this call created.
     """
     params: list[object] = []
     parts = []
     if deliveries:
-        # In the order the placeholders appear: three moments, the limit, the rows, the moment for local today.
-        params += [now, now, now, people_per_email]
-        for writer_id, window_date in deliveries:
-            params += [writer_id, window_date]
-        params.append(now)
-        rows = ", ".join(["(%s, %s::date)"] * len(deliveries))
+        # In the order the placeholders appear: three moments, then the rows.
+        params += [now, now, now]
+        for writer_id, window_date, person_ids in deliveries:
+            params += [writer_id, window_date, json.dumps(person_ids)]
+        rows = ", ".join(["(%s, %s::date, %s::jsonb)"] * len(deliveries))
         parts.append(
             "new_deliveries AS ("  # noqa: S608
             "INSERT INTO nudges_nudge (writer_id, window_date, scheduled_for, status, attempts, created_at, "
             "enqueued_at, last_error, person_ids) "
-            "SELECT v.writer_id, v.window_date, %s, 'pending', 0, %s, %s, '', "
-            f"({_named_people_json()}) "
-            f"FROM (VALUES {rows}) AS v (writer_id, window_date) "
-            "JOIN accounts_user u ON u.id = v.writer_id "
-            "CROSS JOIN LATERAL (SELECT (CAST(%s AS timestamptz) AT TIME ZONE u.time_zone)::date AS today) t "
+            "SELECT v.writer_id, v.window_date, %s, 'pending', 0, %s, %s, '', v.person_ids "
+            f"FROM (VALUES {rows}) AS v (writer_id, window_date, person_ids) "
             "ON CONFLICT (writer_id, window_date) DO NOTHING RETURNING id, writer_id)"
         )
     if schedules:
