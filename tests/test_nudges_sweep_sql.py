@@ -62,7 +62,7 @@ def build_circles(now: datetime, rng: random.Random) -> None:
 def decisions(now: datetime, *, in_sql: bool) -> dict[int, tuple]:
     """Per writer: (first due date, next nudge time, names), made by one path and then rolled back."""
     with transaction.atomic():
-        batch = list(services.claim_queryset(now=now, batch_size=1000))
+        batch = services._claim_due(now=now, batch_size=1000)
         if in_sql:
             services._write_deliveries(batch, now=now)
             first_due = {row.writer_id: sweep_sql.read_circle(row.circle)[0] for row in batch}
@@ -71,7 +71,7 @@ def decisions(now: datetime, *, in_sql: bool) -> dict[int, tuple]:
             first_due = {}
             for row in batch:
                 people = Person.objects.filter(owner_id=row.writer_id, is_paused=False)
-                states = [rhythm_state_of(person, zone=row.writer.time_zone, now=now) for person in people]
+                states = [rhythm_state_of(person, zone=row.time_zone, now=now) for person in people]
                 first_due[row.writer_id] = services._first_due_on(states)
         named = dict(Nudge.objects.values_list("writer_id", "person_ids"))
         result = {

@@ -15,7 +15,9 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from datetime import time as dt_time
 from functools import partial
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core import mail
@@ -215,7 +217,7 @@ def nudges_sweep(*, now: datetime | None = None, batch_size: int = SWEEP_BATCH_S
         return report
     while True:
         with transaction.atomic():
-            batch = list(claim_queryset(now=now, batch_size=batch_size))
+            batch = _claim_due(now=now, batch_size=batch_size)
             if batch:
                 created = _write_deliveries(batch, now=now)
                 report.claimed += len(batch)
@@ -235,39 +237,79 @@ def nudges_sweep(*, now: datetime | None = None, batch_size: int = SWEEP_BATCH_S
     return report
 
 
-def claim_queryset(*, now: datetime, batch_size: int) -> "QuerySet[ReminderSettings]":
+CLAIM_FIELDS = (
+    "writer_id",
+    "enabled",
+    "window_start",
+    "window_end",
+    "days_of_week",
+    "quiet_start",
+    "quiet_end",
+    "every_days",
+    "paused_until",
+    "last_nudged_at",
+    "next_nudge_at",
+    "writer__time_zone",
+    "writer__is_active",
+)
+
+
+@dataclass(slots=True)
+class ClaimedWriter:
+    """One row of the claim, read as a plain tuple (a sweep reads hundreds a batch)."""
+
+    writer_id: int
+    enabled: bool
+    window_start: dt_time
+    window_end: dt_time
+    days_of_week: int
+    quiet_start: dt_time | None
+    quiet_end: dt_time | None
+    every_days: int
+    paused_until: date | None
+    last_nudged_at: datetime | None
+    next_nudge_at: datetime | None
+    time_zone: str
+    is_active: bool
+    circle: object = None  # PostgreSQL only: see sweep_sql.circle_sql
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.time_zone)
+
+    def plan(self) -> schedule.ReminderPlan:
+        return schedule.ReminderPlan(
+            time_zone=self.time_zone,
+            window_start=self.window_start,
+            window_end=self.window_end,
+            days_of_week=schedule.days_from_mask(self.days_of_week),
+            quiet_start=self.quiet_start,
+            quiet_end=self.quiet_end,
+            every_days=self.every_days,
+            paused_until=self.paused_until,
+        )
+
+
+def claim_queryset(*, now: datetime, batch_size: int) -> "QuerySet":
     """The claim: due writers, oldest first, locked for this transaction; rows another sweep holds are skipped.
 
-    On PostgreSQL each row also carries `circle` (sweep_sql.circle_sql: the first due date and who is due
-    today, in order), so deciding and naming need no person rows here.
+    Rows are tuples in ClaimedWriter's order. On PostgreSQL each also carries the writer's circle
+    (sweep_sql.circle_sql: the first due date and who is due today, in order), so deciding and naming need
+    no person rows here.
     """
-    queryset = (
-        ReminderSettings.objects.due(now)
-        .select_for_update(skip_locked=True, of=("self",))
-        .select_related("writer")
-        .only(
-            "writer_id",
-            "enabled",
-            "window_start",
-            "window_end",
-            "days_of_week",
-            "quiet_start",
-            "quiet_end",
-            "every_days",
-            "paused_until",
-            "last_nudged_at",
-            "next_nudge_at",
-            "writer__time_zone",
-            "writer__is_active",
-        )
-    )
+    queryset = ReminderSettings.objects.due(now).select_for_update(skip_locked=True, of=("self",))
+    fields: tuple[str, ...] = CLAIM_FIELDS
     if connection.vendor == "postgresql":
         table = connection.ops.quote_name(ReminderSettings._meta.db_table)
-        queryset = queryset.annotate(
-            # Fixed SQL text with no user input in it (see sweep_sql).
-            circle=RawSQL(sweep_sql.circle_sql(f"{table}.writer_id"), [now], output_field=JSONField())  # noqa: S611
-        )
-    return queryset[:batch_size]
+        # Fixed SQL text with no user input in it (see sweep_sql).
+        circle = RawSQL(sweep_sql.circle_sql(f"{table}.writer_id"), [now], output_field=JSONField())  # noqa: S611
+        queryset = queryset.annotate(circle=circle)
+        fields = (*CLAIM_FIELDS, "circle")
+    return queryset.values_list(*fields)[:batch_size]
+
+
+def _claim_due(*, now: datetime, batch_size: int) -> list[ClaimedWriter]:
+    return [ClaimedWriter(*row) for row in claim_queryset(now=now, batch_size=batch_size)]
 
 
 @dataclass(slots=True)
@@ -293,7 +335,7 @@ def _circles_of(writer_ids: list[int]) -> dict[int, list[PersonSnapshot]]:
     return circles
 
 
-def _write_deliveries(batch: list[ReminderSettings], *, now: datetime) -> list[int]:
+def _write_deliveries(batch: list[ClaimedWriter], *, now: datetime) -> list[int]:
     """Decide whom to name for each claimed writer, write the deliveries, advance every schedule."""
     if connection.vendor == "postgresql":
         circles = {row.writer_id: sweep_sql.read_circle(row.circle) for row in batch}
@@ -311,7 +353,7 @@ def _write_deliveries(batch: list[ReminderSettings], *, now: datetime) -> list[i
 
 
 def _decide(
-    batch: list[ReminderSettings], *, now: datetime, first_due_on_of: "Callable[[ReminderSettings], date | None]"
+    batch: list[ClaimedWriter], *, now: datetime, first_due_on_of: "Callable[[ClaimedWriter], date | None]"
 ) -> list[tuple[int, date]]:
     """Which claimed writers get an email now (writer id, local window date); sets each row's next and last times.
 
@@ -320,14 +362,13 @@ def _decide(
     """
     deliveries = []
     for row in batch:
-        user = row.writer
-        if not row.enabled or not user.is_active:
+        if not row.enabled or not row.is_active:
             row.next_nudge_at = None
             continue
-        plan = row.plan(user.time_zone)
+        plan = row.plan()
         first_due_on = first_due_on_of(row)
         if schedule.is_allowed_now(plan, now=now, first_due_on=first_due_on, last_nudged_at=row.last_nudged_at):
-            deliveries.append((row.writer_id, now.astimezone(user.zone).date()))
+            deliveries.append((row.writer_id, now.astimezone(row.zone).date()))
             row.last_nudged_at = now
         # Late (the window passed while no sweep ran) or not due after all: the next allowed moment, not now.
         row.next_nudge_at = schedule.next_nudge_at(
@@ -339,13 +380,11 @@ def _decide(
     return deliveries
 
 
-def _write_deliveries_in_python(batch: list[ReminderSettings], *, now: datetime) -> list[int]:
+def _write_deliveries_in_python(batch: list[ClaimedWriter], *, now: datetime) -> list[int]:
     """The same decisions with connections.rhythm itself, for databases without the SQL path (SQLite)."""
     circles = _circles_of([row.writer_id for row in batch])
     states = {
-        row.writer_id: [
-            (person, rhythm_state_of(person, zone=row.writer.zone, now=now)) for person in circles[row.writer_id]
-        ]
+        row.writer_id: [(person, rhythm_state_of(person, zone=row.zone, now=now)) for person in circles[row.writer_id]]
         for row in batch
     }
     deliveries = _decide(batch, now=now, first_due_on_of=lambda row: _first_due_on(s for _, s in states[row.writer_id]))
@@ -354,7 +393,13 @@ def _write_deliveries_in_python(batch: list[ReminderSettings], *, now: datetime)
         due = sorted((pair for pair in states[writer_id] if pair[1].is_due), key=_most_overdue_first)
         named[writer_id] = [person.id for person, _ in due[:MAX_PEOPLE_PER_EMAIL]]
     created = _insert_deliveries(deliveries, named=named, now=now)
-    ReminderSettings.objects.bulk_update(batch, ["next_nudge_at", "last_nudged_at"])
+    ReminderSettings.objects.bulk_update(
+        [
+            ReminderSettings(writer_id=r.writer_id, next_nudge_at=r.next_nudge_at, last_nudged_at=r.last_nudged_at)
+            for r in batch
+        ],
+        ["next_nudge_at", "last_nudged_at"],
+    )
     return [nudge_id for nudge_id, _ in created]
 
 
