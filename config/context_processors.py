@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
 
 
 def outbox_is_local() -> bool:
@@ -14,4 +15,16 @@ def held(request: HttpRequest) -> dict[str, object]:
     show_crisis_banner = bool(
         getattr(request, "session", None) and request.session.pop(CRISIS_BANNER_SESSION_KEY, False)
     )
-    return {"show_outbox_link": outbox_is_local(), "show_crisis_banner": show_crisis_banner}
+    return {
+        "show_outbox_link": outbox_is_local(),
+        "show_crisis_banner": show_crisis_banner,
+        # Asked only by the header, and only for a signed-in account: does anyone share with them?
+        "reads_shared_journals": SimpleLazyObject(lambda: _reads_shared_journals(request)),
+    }
+
+
+def _reads_shared_journals(request: HttpRequest) -> bool:
+    from connections.sharing.models import Share
+
+    user = request.user
+    return bool(user.is_authenticated and Share.objects.for_practitioner(user).active().exists())

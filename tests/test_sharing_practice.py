@@ -197,3 +197,11 @@ def test_the_practitioners_export_holds_only_their_own_journal(writer, practitio
     assert "Dr. K's own notebook" in everything
     assert "Robin's shared evening" not in everything
     assert "never exported" not in everything
+
+
+def test_header_links_to_shared_journals_only_for_someone_with_an_active_share(writer, practitioner, stranger):
+    active_share(writer, practitioner)
+
+    assert 'href="/practice/"' in client_for(practitioner).get("/journal/").text
+    assert 'href="/practice/"' not in client_for(stranger).get("/journal/").text
+    assert 'href="/practice/"' not in client_for(writer).get("/journal/").text
