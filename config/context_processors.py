@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.http import HttpRequest
-from django.utils.functional import SimpleLazyObject
+
+from connections.sharing.signals import READS_SHARED_JOURNALS_KEY
 
 
 def outbox_is_local() -> bool:
@@ -12,19 +13,11 @@ CRISIS_BANNER_SESSION_KEY = "held_crisis_banner"
 
 
 def held(request: HttpRequest) -> dict[str, object]:
-    show_crisis_banner = bool(
-        getattr(request, "session", None) and request.session.pop(CRISIS_BANNER_SESSION_KEY, False)
-    )
+    session = getattr(request, "session", None)
+    show_crisis_banner = bool(session and session.pop(CRISIS_BANNER_SESSION_KEY, False))
     return {
         "show_outbox_link": outbox_is_local(),
         "show_crisis_banner": show_crisis_banner,
-        # Asked only by the header, and only for a signed-in account: does anyone share with them?
-        "reads_shared_journals": SimpleLazyObject(lambda: _reads_shared_journals(request)),
+        # Set at sign-in and on accepting a share (connections/sharing/signals.py): no query per page.
+        "reads_shared_journals": bool(session and session.get(READS_SHARED_JOURNALS_KEY)),
     }
-
-
-def _reads_shared_journals(request: HttpRequest) -> bool:
-    from connections.sharing.models import Share
-
-    user = request.user
-    return bool(user.is_authenticated and Share.objects.for_practitioner(user).active().exists())

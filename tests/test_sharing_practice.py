@@ -199,9 +199,12 @@ def test_the_practitioners_export_holds_only_their_own_journal(writer, practitio
     assert "never exported" not in everything
 
 
-def test_header_links_to_shared_journals_only_for_someone_with_an_active_share(writer, practitioner, stranger):
+def test_header_links_to_shared_journals_after_signing_in_with_an_active_share(
+    client, writer, practitioner, stranger, password
+):
     active_share(writer, practitioner)
 
-    assert 'href="/practice/"' in client_for(practitioner).get("/journal/").text
-    assert 'href="/practice/"' not in client_for(stranger).get("/journal/").text
-    assert 'href="/practice/"' not in client_for(writer).get("/journal/").text
+    for account, expected in ((practitioner, True), (stranger, False), (writer, False)):
+        client.post("/accounts/login/", {"login": account.email, "password": password})
+        assert ('href="/practice/"' in client.get("/journal/").text) is expected, account.email
+        client.post("/accounts/logout/")

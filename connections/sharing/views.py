@@ -22,6 +22,7 @@ from connections.sharing.access_log import access_log_for
 from connections.sharing.forms import AgendaForm, ShareScopeForm, ShareStartForm, submitted_tags_are_own
 from connections.sharing.models import AccessEvent, Share
 from connections.sharing.moods import mood_chart_for
+from connections.sharing.signals import READS_SHARED_JOURNALS_KEY
 from journal.insights import Period
 from journal.models import Entry
 from journal.querysets import Cursor
@@ -168,6 +169,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
         except services.InvitationRefusedError as refusal:
             context["refusal"] = refusal.reason
         else:
+            request.session[READS_SHARED_JOURNALS_KEY] = True
             messages.success(request, f"You can now read what {context['writer_name']} shares with you.")
             return redirect("sharing:practice_feed", share.pk)
     else:
