@@ -40,7 +40,7 @@ log = logging.getLogger(__name__)
 
 SWEEP_BATCH_SIZE = 500
 # Deliveries per send task: fewer broker round trips for the sweep, one SMTP connection reused within a task.
-SEND_CHUNK = 100
+SEND_CHUNK = 250
 # A send task may sit on the broker this long before the sweep presumes it lost and puts it there again.
 LOST_MESSAGE_AFTER = timedelta(minutes=10)
 # A delivery the broker never took (it was down) is re-enqueued by the next sweep, leaving its own sweep a moment.
