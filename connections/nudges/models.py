@@ -5,7 +5,7 @@ and a `Nudge` row is written before any email is sent, so a lost broker message 
 loses it, and the unique key (writer, window_date) makes a second email for the same window impossible.
 """
 
-from datetime import date, time
+from datetime import time
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -16,17 +16,10 @@ from connections.nudges import schedule
 from connections.nudges.emails import site_domain
 from connections.nudges.querysets import NudgeQuerySet, ReminderSettingsQuerySet
 
-# The sweep's claim query reads this partial index; the migration also stores this text as the index comment.
+# The sweep's claim reads this partial index, and the sweep's recovery the second one; migration 0002 stores a
+# comment on each in PostgreSQL naming connections.nudges.tasks.sweep_due_nudges as the caller.
 DUE_INDEX_NAME = "nudge_due_idx"
-DUE_INDEX_COMMENT = (
-    "Read by connections.nudges.tasks.sweep_due_nudges (every minute): "
-    "SELECT ... WHERE next_nudge_at <= now ORDER BY next_nudge_at FOR UPDATE SKIP LOCKED."
-)
 UNFINISHED_INDEX_NAME = "nudge_unfinished_idx"
-UNFINISHED_INDEX_COMMENT = (
-    "Read by connections.nudges.tasks.sweep_due_nudges: deliveries left pending or sending, "
-    "to re-enqueue or to record as interrupted."
-)
 
 
 class OffReason(models.TextChoices):
@@ -69,7 +62,7 @@ class ReminderSettings(models.Model):
         verbose_name = "reminder settings"
         verbose_name_plural = "reminder settings"
         indexes = [
-            # Only writers with something scheduled are in it; see DUE_INDEX_COMMENT.
+            # Only writers with something scheduled are in it (read by sweep_due_nudges).
             models.Index(fields=["next_nudge_at"], name=DUE_INDEX_NAME, condition=Q(next_nudge_at__isnull=False)),
         ]
         constraints = [
@@ -97,9 +90,6 @@ class ReminderSettings(models.Model):
             paused_until=self.paused_until,
         )
 
-    def is_paused_on(self, day: date) -> bool:
-        return self.paused_until is not None and day < self.paused_until
-
 
 class Nudge(models.Model):
     """One reminder email: written by the sweep before it is sent, then claimed by exactly one send."""
@@ -111,9 +101,7 @@ class Nudge(models.Model):
         FAILED = "failed", "Could not be delivered"
         # The worker stopped while the mail server had the message: it may have arrived, so it is not resent.
         INTERRUPTED = "interrupted", "Interrupted while sending"
-        SKIPPED = "skipped", "Not sent: nobody left to name"
-
-    UNFINISHED = (Status.PENDING, Status.SENDING)
+        SKIPPED = "skipped", "Not sent (nobody due any more, or reminders paused)"
 
     # No index of its own: the unique (writer, window_date) below starts with it (and orders the history).
     writer = models.ForeignKey(

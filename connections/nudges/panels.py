@@ -18,7 +18,7 @@ STATUS_WORDS = {
     Nudge.Status.SENT: "Sent",
     Nudge.Status.FAILED: "Could not be delivered",
     Nudge.Status.INTERRUPTED: "May not have arrived",
-    Nudge.Status.SKIPPED: "Not sent: nobody was due by then",
+    Nudge.Status.SKIPPED: "Not sent: nobody was due any more, or reminders were paused",
 }
 ACTION_WORDS = {
     NudgeAction.Kind.REACHED_OUT: "you reached out to {name}",

@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('window_date', models.DateField()),
                 ('scheduled_for', models.DateTimeField()),
-                ('status', models.CharField(choices=[('pending', 'Waiting to be sent'), ('sending', 'Being handed to the mail server'), ('sent', 'Sent'), ('failed', 'Could not be delivered'), ('interrupted', 'Interrupted while sending'), ('skipped', 'Not sent: nobody left to name')], default='pending', max_length=12)),
+                ('status', models.CharField(choices=[('pending', 'Waiting to be sent'), ('sending', 'Being handed to the mail server'), ('sent', 'Sent'), ('failed', 'Could not be delivered'), ('interrupted', 'Interrupted while sending'), ('skipped', 'Not sent (nobody due any more, or reminders paused)')], default='pending', max_length=12)),
                 ('attempts', models.PositiveSmallIntegerField(default=0)),
                 ('created_at', models.DateTimeField()),
                 ('enqueued_at', models.DateTimeField(blank=True, null=True)),
