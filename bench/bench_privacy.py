@@ -17,6 +17,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from bench.harness import BenchContext, PeakRss, Result, Timing, tracemalloc_peak
+from tests.corpus import ENTRY_WORDS
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -25,80 +26,6 @@ LIST_TARGET = 0.85
 EXPORT_TARGET = 4.0
 EXPORT_MEMORY_LIMIT_MB = 100
 
-WORDS = [
-    "i",
-    "you",
-    "we",
-    "she",
-    "walked",
-    "talked",
-    "called",
-    "thought",
-    "wrote",
-    "slept",
-    "woke",
-    "laughed",
-    "cried",
-    "waited",
-    "listened",
-    "river",
-    "allotment",
-    "kitchen",
-    "station",
-    "garden",
-    "market",
-    "bridge",
-    "window",
-    "letter",
-    "sister",
-    "brother",
-    "mother",
-    "father",
-    "friend",
-    "neighbour",
-    "morning",
-    "evening",
-    "rain",
-    "sun",
-    "wind",
-    "quiet",
-    "tired",
-    "hopeful",
-    "lonely",
-    "grateful",
-    "anxious",
-    "calm",
-    "again",
-    "still",
-    "almost",
-    "never",
-    "always",
-    "maybe",
-    "because",
-    "the",
-    "and",
-    "a",
-    "to",
-    "of",
-    "it",
-    "was",
-    "in",
-    "that",
-    "my",
-    "with",
-    "for",
-    "but",
-    "at",
-    "on",
-    "so",
-    "just",
-    "had",
-    "today",
-    "about",
-    "me",
-    "felt",
-    "like",
-]
 TAGS = ["family", "work", "walks", "sleep", "friends", "therapy"]
 
 
@@ -108,9 +35,9 @@ def _texts(count: int) -> list[tuple[datetime.date, str, str, int, list[str]]]:
     start = datetime.date(2026, 11, 1)
     journal = []
     for number in range(count):
-        words = randomness.choices(WORDS, k=randomness.randint(150, 350))
+        words = randomness.choices(ENTRY_WORDS, k=randomness.randint(150, 350))
         body = "\n\n".join(" ".join(words[i : i + 60]).capitalize() + "." for i in range(0, len(words), 60))
-        title = "" if number % 4 == 0 else " ".join(randomness.choices(WORDS, k=3)).capitalize()
+        title = "" if number % 4 == 0 else " ".join(randomness.choices(ENTRY_WORDS, k=3)).capitalize()
         tags = randomness.sample(TAGS, k=number % 3)
         journal.append((start - datetime.timedelta(days=number // 2), title, body, 1 + number % 5, tags))
     return journal
