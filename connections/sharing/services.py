@@ -7,6 +7,7 @@ journal text: only names, dates and links.
 import logging
 from collections.abc import Iterable
 from datetime import date
+from functools import cache
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -202,17 +203,40 @@ def share_record_open(*, share: Share, reader: User, kind: str, entry_id: int | 
     """Every open of the shared view or an entry goes in the writer's access log.
 
     The row is committed without waiting for PostgreSQL to flush it to disk (synchronous_commit off, for this
-    transaction only): that flush was most of the cost of a practitioner's page. The row is still written and
-    visible at once; only a crash of the database server itself in the following fraction of a second could
+    row's transaction only): that flush was most of the cost of a practitioner's page. The row is still written
+    and visible at once; only a crash of the database server itself in the following fraction of a second could
     lose it. Writes that must never be lost (revoke, scope, read marks) keep the default.
     """
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL synchronous_commit TO OFF")
-        AccessEvent.objects.create(share=share, reader=reader, kind=kind, entry_id=entry_id)
+    event = AccessEvent(share=share, reader=reader, kind=kind, entry_id=entry_id)
+    if connection.vendor == "postgresql":
+        _insert_without_waiting_for_disk(event)
+    else:
+        event.save()
     if kind == AccessEvent.Kind.ENTRY:
         _notify_writer_of_read(share)
+
+
+def _insert_without_waiting_for_disk(event: AccessEvent) -> None:
+    # One statement, so one round trip. In a request it is its own transaction, and set_config(..., true) holds
+    # until that transaction ends, after its commit is recorded: only this commit skips the flush. Inside a
+    # caller's transaction it holds until that one ends, as SET LOCAL would.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _access_event_insert_sql(),
+            [event.share_id, event.reader_id, event.kind, event.entry_id, event.at],
+        )
+
+
+@cache
+def _access_event_insert_sql() -> str:
+    quote = connection.ops.quote_name
+    meta = AccessEvent._meta
+    columns = ", ".join(quote(meta.get_field(name).column) for name in ("share", "reader", "kind", "entry", "at"))
+    # Only quoted names from model metadata go into the text; every value is a bound parameter.
+    return (
+        f"INSERT INTO {quote(meta.db_table)} ({columns}) SELECT %s, %s, %s, %s, %s"  # noqa: S608
+        " FROM (SELECT set_config('synchronous_commit', 'off', true)) AS without_waiting_for_disk"
+    )
 
 
 def share_mark_read(*, share: Share, entry: Entry, read: bool) -> None:
