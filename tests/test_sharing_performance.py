@@ -79,5 +79,7 @@ def test_query_count_is_constant_from_10_to_1000_entries_in_scope():
     small = page_costs(small_share, small_entry)
 
     assert big == small
-    # The share (with the writer's key), the access-log row, the page of entries with read marks, their tags.
-    assert big["feed"][1] == 4
+    # The share (with the writer's key), the access-log row, the page of entries with read marks and tags.
+    assert big["feed"][1] == 3
+    # The share, the entry with its read mark and tags, the access-log row.
+    assert big["entry"][1] == 3

@@ -5,8 +5,10 @@ import datetime
 
 import pytest
 
+from connections.sharing import services
 from connections.sharing.models import SharedEntry
-from connections.sharing.querysets import entries_in_scope
+from connections.sharing.querysets import entries_in_scope, scoped_entry_rows
+from journal.models import Entry
 from tests.sharing_fixtures import (
     active_share,
     client_for,
@@ -68,6 +70,36 @@ def test_an_entry_matching_several_rules_appears_once(writer, practitioner):
     pick(share, entry)
 
     assert list(entries_in_scope(share)) == [entry]
+
+
+def test_the_practitioners_pages_read_exactly_the_entries_in_scope(writer, practitioner, stranger):
+    """The feed and entry pages read through their own SQL; it must give the same answer as entries_in_scope."""
+    share = active_share(writer, practitioner, entries_from=days_ago(writer, 10), tags=["therapy"])
+    recent = make_entry(writer, title="Recent", entry_date=days_ago(writer, 2), tags=["Work", "anxiety"])
+    on_the_day = make_entry(writer, title="On the day", entry_date=days_ago(writer, 10))
+    tagged = make_entry(writer, title="Tagged", entry_date=days_ago(writer, 40), tags=["therapy"])
+    picked = make_entry(writer, title="Picked", entry_date=days_ago(writer, 50))
+    both = make_entry(writer, title="Both", entry_date=days_ago(writer, 60), tags=["therapy"])
+    pick(share, picked, both)
+    make_entry(writer, title="Too old", entry_date=days_ago(writer, 11), tags=["sleep"])
+    binned = make_entry(writer, title="Binned", entry_date=days_ago(writer, 1), tags=["therapy"], in_trash=True)
+    pick(share, binned)
+    elsewhere = make_entry(stranger, title="Stranger", entry_date=days_ago(stranger, 1), tags=["therapy"])
+    services.share_mark_read(share=share, entry=tagged, read=True)
+
+    rows = scoped_entry_rows(share, limit=100)
+
+    expected = list(entries_in_scope(share).newest_first())
+    assert (
+        [row.id for row in rows]
+        == [entry.pk for entry in expected]
+        == [recent.pk, on_the_day.pk, tagged.pk, picked.pk, both.pk]
+    )
+    assert rows[0].tag_names == ["anxiety", "Work"]
+    assert rows[2].tag_names == ["therapy"]
+    assert [row.is_marked_read for row in rows] == [False, False, True, False, False]
+    for entry in [*expected, binned, elsewhere, Entry.objects.get(owner=writer, entry_date=days_ago(writer, 11))]:
+        assert bool(scoped_entry_rows(share, entry_id=entry.pk, limit=1)) == (entry in expected)
 
 
 def test_trash_drafts_and_other_writers_are_never_in_scope(writer, practitioner, stranger):

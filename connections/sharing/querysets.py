@@ -1,17 +1,22 @@
 """Reads of shares, each scoped to who may see them, and the one definition of what a share lets a reader see."""
 
-from datetime import datetime
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
 from functools import cache
 from typing import TYPE_CHECKING
 
 from django.db import connection, models
-from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
+
+from accounts.crypto import WriterCipher
 
 if TYPE_CHECKING:
     from accounts.models import User
     from connections.sharing.models import Share
+    from journal.querysets import Cursor
 
 
 class ShareQuerySet(models.QuerySet):
@@ -37,8 +42,8 @@ def _subquery_sql() -> dict[str, str]:
     was the largest part of a practitioner's page. Being self-contained, they stay correct wherever Django puts
     the outer query, even inside another subquery. Names come from the models, quoted for the database.
     """
-    from connections.sharing.models import ReadMark, Share, SharedEntry
-    from journal.models import Entry, Tag
+    from connections.sharing.models import Share, SharedEntry
+    from journal.models import Entry
 
     quote = connection.ops.quote_name
     entry_tags = Entry.tags.through._meta
@@ -55,17 +60,6 @@ def _subquery_sql() -> dict[str, str]:
             f"SELECT {quote(SharedEntry._meta.get_field('entry').column)}"  # noqa: S608
             f" FROM {quote(SharedEntry._meta.db_table)}"
             f" WHERE {quote(SharedEntry._meta.get_field('share').column)} = %s"
-        ),
-        "tag_names": (
-            f"SELECT et.{quote(entry_tags.get_field('entry').column)}, t.{quote(Tag._meta.get_field('name').column)}"  # noqa: S608
-            f" FROM {quote(entry_tags.db_table)} et INNER JOIN {quote(Tag._meta.db_table)} t"
-            f" ON t.{quote(Tag._meta.pk.column)} = et.{quote(entry_tags.get_field('tag').column)}"
-            f" WHERE et.{quote(entry_tags.get_field('entry').column)} IN "
-        ),
-        "marked": (
-            f"SELECT {quote(ReadMark._meta.get_field('entry').column)}"  # noqa: S608
-            f" FROM {quote(ReadMark._meta.db_table)}"
-            f" WHERE {quote(ReadMark._meta.get_field('share').column)} = %s"
         ),
     }
 
@@ -92,22 +86,136 @@ def entry_is_in_scope(share: "Share", entry_id: int) -> bool:
     return entries_in_scope(share).filter(pk=entry_id).exists()
 
 
-def with_read_mark(entries: QuerySet, share: "Share") -> QuerySet:
-    """Adds `is_marked_read`: this share's practitioner marked the entry read."""
-    marked = Q(pk__in=RawSQL(_subquery_sql()["marked"], [share.pk]))  # noqa: S611 (see _subquery_sql)
-    return entries.annotate(is_marked_read=ExpressionWrapper(marked, output_field=BooleanField()))
+# --- the practitioner's pages: one query each ------------------------------------------------------------
 
 
-def tag_names_by_entry(entry_ids: list[int]) -> dict[int, list[str]]:
-    """Tag names of a page of entries, sorted, in one plain query: tags are shown, never filtered on, here."""
-    names: dict[int, list[str]] = {entry_id: [] for entry_id in entry_ids}
-    if not entry_ids:
-        return names
-    placeholders = ", ".join(["%s"] * len(entry_ids))
+@dataclass(frozen=True)
+class ScopedEntryRow:
+    """An in-scope entry as a practitioner's page reads it: clear fields, sealed text, read mark, tag names."""
+
+    id: int
+    entry_date: date
+    mood: int | None
+    feelings: list[str]
+    title_sealed: bytes
+    body_sealed: bytes
+    is_marked_read: bool
+    tag_names: list[str]
+
+    # The same fields as Entry.title and Entry.body: a sealed value opens only as what it was sealed as.
+    def title(self, cipher: WriterCipher) -> str:
+        return cipher.open(self.title_sealed, field="entry.title")
+
+    def body(self, cipher: WriterCipher) -> str:
+        return cipher.open(self.body_sealed, field="entry.body")
+
+
+@cache
+def _page_sql() -> dict[str, str]:
+    """The pieces of scoped_entry_rows' text, built once from the models' names, quoted for the database.
+
+    Scope rules are correlated EXISTS on the entry alias `e`, which only this query uses, so PostgreSQL can
+    answer for one entry with a few index probes and still hash a rule once when it walks a page of many.
+    """
+    from connections.sharing.models import ReadMark, Share, SharedEntry
+    from journal.models import Entry, Tag
+
+    quote = connection.ops.quote_name
+
+    def table(model: type[models.Model]) -> str:
+        return quote(model._meta.db_table)
+
+    def column(model: type[models.Model], name: str) -> str:
+        return quote(model._meta.get_field(name).column)
+
+    entry_tags, share_tags = Entry.tags.through, Share.tags.through
+    e_id, e_date = f"e.{column(Entry, 'id')}", f"e.{column(Entry, 'entry_date')}"
+    shown = ", ".join(f"e.{column(Entry, name)}" for name in ("id", "entry_date", "mood", "feelings"))
+    sealed = f"e.{column(Entry, 'title_sealed')}, e.{column(Entry, 'body_sealed')}"
+    # Only quoted names from model metadata go into the text; every value is a bound parameter.
+    marked = (
+        f"EXISTS (SELECT 1 FROM {table(ReadMark)} rm"  # noqa: S608
+        f" WHERE rm.{column(ReadMark, 'share')} = %s AND rm.{column(ReadMark, 'entry')} = {e_id})"
+    )
+    return {
+        "select": (
+            f"SELECT {shown}, {sealed}, {marked} AS is_marked_read FROM {table(Entry)} e"  # noqa: S608
+            f" WHERE e.{column(Entry, 'owner')} = %s AND e.{column(Entry, 'deleted_at')} IS NULL"
+        ),
+        "by_date": f"{e_date} >= %s",
+        "tagged": (
+            f"EXISTS (SELECT 1 FROM {table(entry_tags)} et INNER JOIN {table(share_tags)} st"  # noqa: S608
+            f" ON st.{column(share_tags, 'tag')} = et.{column(entry_tags, 'tag')}"
+            f" WHERE st.{column(share_tags, 'share')} = %s AND et.{column(entry_tags, 'entry')} = {e_id})"
+        ),
+        "picked": (
+            f"EXISTS (SELECT 1 FROM {table(SharedEntry)} se"  # noqa: S608
+            f" WHERE se.{column(SharedEntry, 'share')} = %s AND se.{column(SharedEntry, 'entry')} = {e_id})"
+        ),
+        "one_entry": f"{e_id} = %s",
+        # Keyset pagination as EntryQuerySet.older_than: the plain range lets the date index start at the cursor.
+        "older_than": f"{e_date} <= %s AND ({e_date} < %s OR {e_id} < %s)",
+        "order": f" ORDER BY {e_date} DESC, {e_id} DESC LIMIT %s",
+        # Around the page: each of its rows once per tag (once with no tag), still newest first.
+        "tags_before": f"SELECT page.*, t.{column(Tag, 'name')} FROM (",  # noqa: S608
+        "tags_after": (
+            f") page LEFT JOIN {table(entry_tags)} et ON et.{column(entry_tags, 'entry')} = page.{column(Entry, 'id')}"
+            f" LEFT JOIN {table(Tag)} t ON t.{quote(Tag._meta.pk.column)} = et.{column(entry_tags, 'tag')}"
+            f" ORDER BY page.{column(Entry, 'entry_date')} DESC, page.{column(Entry, 'id')} DESC"
+        ),
+    }
+
+
+def scoped_entry_rows(
+    share: "Share", *, limit: int, older_than: "Cursor | None" = None, entry_id: int | None = None
+) -> list[ScopedEntryRow]:
+    """Up to `limit` in-scope entries, newest first, with this share's read marks and their tag names: one query.
+
+    The same rules as entries_in_scope (tests/test_sharing_scope.py holds the two to the same answers), as SQL
+    because building and compiling the queryset, and a second query for the tags, were most of the cost of a
+    practitioner's page. The date rule comes first, so recent entries never probe the other two.
+    """
+    sql = _page_sql()
+    rules = [sql["tagged"], sql["picked"]]
+    rule_params: list[object] = [share.pk, share.pk]
+    if share.entries_from is not None:
+        rules.insert(0, sql["by_date"])
+        rule_params.insert(0, share.entries_from)
+    conditions = ["(" + " OR ".join(rules) + ")"]
+    params: list[object] = [share.pk, share.writer_id, *rule_params]
+    if older_than is not None:
+        conditions.append(sql["older_than"])
+        params += [older_than.entry_date, older_than.entry_date, older_than.entry_id]
+    if entry_id is not None:
+        conditions.append(sql["one_entry"])
+        params.append(entry_id)
+    page = sql["select"] + "".join(f" AND {condition}" for condition in conditions) + sql["order"]
+    params.append(limit)
     with connection.cursor() as cursor:
-        cursor.execute(f"{_subquery_sql()['tag_names']}({placeholders})", entry_ids)
-        for entry_id, name in cursor.fetchall():
-            names[entry_id].append(name)
-    for tags in names.values():
-        tags.sort(key=str.casefold)
-    return names
+        cursor.execute(sql["tags_before"] + page + sql["tags_after"], params)
+        return _rows_with_tags(cursor.fetchall())
+
+
+def _rows_with_tags(fetched: list[tuple]) -> list[ScopedEntryRow]:
+    """One ScopedEntryRow per entry from rows repeated once per tag. Values are normalised here because SQLite
+    (make run) hands back dates, flags and JSON as text or integers where PostgreSQL gives Python types."""
+    rows: list[ScopedEntryRow] = []
+    for entry_id, entry_date, mood, feelings, title_sealed, body_sealed, is_marked_read, tag_name in fetched:
+        if not rows or rows[-1].id != entry_id:
+            rows.append(
+                ScopedEntryRow(
+                    id=entry_id,
+                    entry_date=entry_date if isinstance(entry_date, date) else date.fromisoformat(entry_date),
+                    mood=mood,
+                    feelings=json.loads(feelings) if isinstance(feelings, str) else list(feelings or []),
+                    title_sealed=bytes(title_sealed),
+                    body_sealed=bytes(body_sealed),
+                    is_marked_read=bool(is_marked_read),
+                    tag_names=[],
+                )
+            )
+        if tag_name is not None:
+            rows[-1].tag_names.append(tag_name)
+    for row in rows:
+        row.tag_names.sort(key=str.casefold)
+    return rows

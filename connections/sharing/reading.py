@@ -1,19 +1,19 @@
 """What a practitioner reads through a share (and what the writer's preview shows): the feed, one entry, moods.
 
-Everything is read through entries_in_scope, and text is opened with the WRITER's cipher only for rows that
-query returned. The feed costs the same few queries whether 10 or 1,000 entries are in scope.
+Everything is read through the share's scope (querysets: entries_in_scope, and scoped_entry_rows for these pages,
+the same rules), and text is opened with the WRITER's cipher only for rows that returned. A page of the feed or
+one entry is one query, whether 10 or 1,000 entries are in scope.
 """
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.db.models import QuerySet
 from django.utils.safestring import SafeString, mark_safe
 
 from accounts.crypto import WriterCipher, unwrap_data_key
 from accounts.keyring import cipher_for
 from connections.sharing.models import ReadMark, Share
-from connections.sharing.querysets import entries_in_scope, tag_names_by_entry, with_read_mark
+from connections.sharing.querysets import ScopedEntryRow, entries_in_scope, scoped_entry_rows
 from journal.markdown import first_line, render_markdown
 from journal.models import MOOD_CHOICES, Entry
 from journal.querysets import Cursor
@@ -58,11 +58,6 @@ class FeedPage:
     next_cursor: str | None
 
 
-def _scoped(share: Share) -> QuerySet:
-    """In-scope entries with their read mark, in one query."""
-    return with_read_mark(entries_in_scope(share), share)
-
-
 def writer_cipher(share: Share) -> WriterCipher:
     """The writer's cipher, from the data key fetched with the share when it was (saves a query per page)."""
     cached = getattr(share, "_writer_cipher", None)
@@ -79,49 +74,45 @@ def writer_cipher(share: Share) -> WriterCipher:
     return cipher
 
 
-def _view(share: Share, row: Entry, cipher: WriterCipher, tags: list[str], *, full: bool) -> SharedEntryView:
+def _view(share: Share, row: ScopedEntryRow, cipher: WriterCipher, *, full: bool) -> SharedEntryView:
     body = row.body(cipher)
     mood = row.mood if share.include_moods else None
     mood_text = _mood_text(mood)
     return SharedEntryView(
-        id=row.pk,
+        id=row.id,
         entry_date=row.entry_date,
         title=row.title(cipher),
         mood=mood,
-        tags=tags,
-        feelings=list(row.feelings or []),
+        tags=row.tag_names,
+        feelings=row.feelings,
         is_marked_read=row.is_marked_read,
         excerpt="" if full else first_line(body, limit=160),
         # Sanitised by nh3 inside render_markdown.
         body_html=mark_safe(render_markdown(body)) if full else mark_safe(""),  # noqa: S308
         date_text=_date_text(row.entry_date),
         mood_text=mood_text,
-        details_text="".join(f" · {part}" for part in (mood_text, ", ".join(tags)) if part),
+        details_text="".join(f" · {part}" for part in (mood_text, ", ".join(row.tag_names)) if part),
     )
 
 
 def feed_page(share: Share, cursor: Cursor | None) -> FeedPage:
-    queryset = _scoped(share).newest_first()
-    if cursor is not None:
-        queryset = queryset.older_than(cursor)
-    rows = list(queryset[: FEED_PAGE_SIZE + 1])
+    rows = scoped_entry_rows(share, older_than=cursor, limit=FEED_PAGE_SIZE + 1)
     more = len(rows) > FEED_PAGE_SIZE
     rows = rows[:FEED_PAGE_SIZE]
     if not rows:
         return FeedPage(entries=[], next_cursor=None)
     cipher = writer_cipher(share)
-    tags = tag_names_by_entry([row.pk for row in rows])
-    entries = [_view(share, row, cipher, tags[row.pk], full=False) for row in rows]
-    next_cursor = str(Cursor(rows[-1].entry_date, rows[-1].pk)) if more else None
+    entries = [_view(share, row, cipher, full=False) for row in rows]
+    next_cursor = str(Cursor(rows[-1].entry_date, rows[-1].id)) if more else None
     return FeedPage(entries=entries, next_cursor=next_cursor)
 
 
 def shared_entry(share: Share, entry_id: int) -> SharedEntryView | None:
     """One entry in full, or None when it is not (or no longer) in this share's scope."""
-    row = _scoped(share).filter(pk=entry_id).first()
-    if row is None:
+    rows = scoped_entry_rows(share, entry_id=entry_id, limit=1)
+    if not rows:
         return None
-    return _view(share, row, writer_cipher(share), tag_names_by_entry([row.pk])[row.pk], full=True)
+    return _view(share, rows[0], writer_cipher(share), full=True)
 
 
 def scoped_entry(share: Share, entry_id: int) -> Entry | None:
