@@ -2,9 +2,20 @@
 
 import pytest
 
+from accounts.keyring import cipher_for
+from connections.sharing import reading
 from connections.sharing.models import AccessEvent, ReadMark, Share, SharedEntry
+from connections.sharing.querysets import accepted_share_with_writer
 from tests.factories import UserFactory
-from tests.sharing_fixtures import active_share, client_for, make_entry, make_professional, pick, tag_named
+from tests.sharing_fixtures import (
+    active_share,
+    client_for,
+    make_entry,
+    make_professional,
+    pick,
+    start_share,
+    tag_named,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -122,3 +133,24 @@ def test_the_writer_cannot_open_the_practitioner_side_of_their_own_share(writer,
 
     # Previews are the writer's way in; the practice URLs belong to the practitioner alone.
     assert client_for(writer).get(f"/practice/{mine.pk}/entries/{my_entry.pk}/").status_code == 404
+
+
+def test_the_share_is_loaded_with_its_writer_and_key_only_for_the_practitioner_who_accepted_it(
+    writer, practitioner, stranger, django_assert_num_queries
+):
+    cipher_for(writer)  # the writer's data key exists once they have written anything
+    share = active_share(writer, practitioner)
+    pending = start_share(writer, email="someone.else@example.org")
+
+    loaded = accepted_share_with_writer(share.pk, practitioner)
+
+    expected = Share.objects.select_related("writer", "writer__data_key").get(pk=share.pk)
+    for original, copy in ((expected, loaded), (expected.writer, loaded.writer)):
+        assert [getattr(copy, f.attname) for f in type(copy)._meta.concrete_fields] == [
+            getattr(original, f.attname) for f in type(original)._meta.concrete_fields
+        ]
+    with django_assert_num_queries(0):
+        assert reading.writer_cipher(loaded).data_key == cipher_for(writer).data_key
+    assert accepted_share_with_writer(share.pk, stranger) is None
+    assert accepted_share_with_writer(share.pk, writer) is None
+    assert accepted_share_with_writer(pending.pk, practitioner) is None

@@ -34,6 +34,65 @@ class ShareQuerySet(models.QuerySet):
         return self.not_ended(now).filter(accepted_at__isnull=False, practitioner__isnull=False)
 
 
+def accepted_share_with_writer(share_id: int, practitioner: "User") -> "Share | None":
+    """The share with this id if this account accepted it (ended or not), with its writer and the writer's
+    wrapped data key, so opening their entries needs no query of its own. None for anyone else.
+
+    On PostgreSQL this is one SQL statement built once: compiling the two joins on every request cost more than
+    running them. Elsewhere (SQLite for `make run`, which needs Django's value conversions) it is the queryset.
+    """
+    from connections.sharing.models import Share
+
+    if connection.vendor != "postgresql":
+        shares = Share.objects.for_practitioner(practitioner).select_related("writer", "writer__data_key")
+        return shares.filter(pk=share_id).first()
+    sql, models_and_names = _share_with_writer_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [share_id, practitioner.pk])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    instances = []
+    start = 0
+    for model, names in models_and_names:
+        values = row[start : start + len(names)]
+        start += len(names)
+        # The data key's primary key is its user: all NULL from the outer join when the writer has none yet.
+        instances.append(model.from_db(connection.alias, names, values) if values[0] is not None else None)
+    share, writer, data_key = instances
+    share.writer = writer
+    if data_key is not None:
+        writer.data_key = data_key
+    return share
+
+
+@cache
+def _share_with_writer_sql() -> tuple[str, list[tuple[type[models.Model], list[str]]]]:
+    """for_practitioner(...).select_related("writer", "writer__data_key") as SQL, and each model's columns in order."""
+    from accounts.models import DataKey, User
+    from connections.sharing.models import Share
+
+    quote = connection.ops.quote_name
+    aliased = [(Share, "s"), (User, "w"), (DataKey, "k")]
+    columns = ", ".join(
+        f"{alias}.{quote(field.column)}" for model, alias in aliased for field in model._meta.concrete_fields
+    )
+
+    def column(model: type[models.Model], name: str) -> str:
+        return quote(model._meta.get_field(name).column)
+
+    # Only quoted names from model metadata go into the text; the ids are bound parameters.
+    sql = (
+        f"SELECT {columns} FROM {quote(Share._meta.db_table)} s"  # noqa: S608
+        f" INNER JOIN {quote(User._meta.db_table)} w ON w.{quote(User._meta.pk.column)} = s.{column(Share, 'writer')}"
+        f" LEFT JOIN {quote(DataKey._meta.db_table)} k"
+        f" ON k.{column(DataKey, 'user')} = w.{quote(User._meta.pk.column)}"
+        f" WHERE s.{quote(Share._meta.pk.column)} = %s AND s.{column(Share, 'practitioner')} = %s"
+        f" AND s.{column(Share, 'accepted_at')} IS NOT NULL"
+    )
+    return sql, [(model, [field.attname for field in model._meta.concrete_fields]) for model, _ in aliased]
+
+
 @cache
 def _subquery_sql() -> dict[str, str]:
     """Self-contained subqueries (no reference to the outer query) that each list entry ids for one share.

@@ -22,6 +22,7 @@ from connections.sharing.access_log import access_log_for
 from connections.sharing.forms import AgendaForm, ShareScopeForm, ShareStartForm, submitted_tags_are_own
 from connections.sharing.models import AccessEvent, Share
 from connections.sharing.moods import mood_chart_for
+from connections.sharing.querysets import accepted_share_with_writer
 from connections.sharing.signals import READS_SHARED_JOURNALS_KEY
 from journal.insights import Period
 from journal.models import Entry
@@ -36,10 +37,11 @@ def _share_for_writer(request: HttpRequest, share_id: int) -> Share:
 
 
 def _share_for_practitioner(request: HttpRequest, share_id: int) -> Share:
-    """The share if this account accepted it, ended or not; anyone else gets 404."""
-    # The writer's wrapped data key comes along, so opening their entries needs no query of its own.
-    shares = Share.objects.for_practitioner(request.user).select_related("writer", "writer__data_key")
-    return get_object_or_404(shares, pk=share_id)
+    """The share if this account accepted it, ended or not, with the writer's key; anyone else gets 404."""
+    share = accepted_share_with_writer(share_id, request.user)
+    if share is None:
+        raise Http404
+    return share
 
 
 def _ended(request: HttpRequest, share: Share) -> HttpResponse:
