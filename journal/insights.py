@@ -3,7 +3,8 @@
 Everything here works on plain rows (days with their moods, tags with their moods, feeling words, local
 hours, contact days: never an entry's title or body), so every figure on the insights page can be checked
 by hand in a test. The loader in journal/insights_context.py lets the database do the grouping that is
-simple SQL (moods per day, moods per tag, entries per hour) and hands over the small results.
+simple SQL (moods per day, per tag and per hour, entries per feeling word, people per month) and hands over
+the small results.
 
 How the figures are defined (the page says the same in plain words):
 - A day is the writer's local day: `entry_date` already is one; the hour an entry was begun and the day a
@@ -24,7 +25,7 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
@@ -327,7 +328,9 @@ def mood_by_tag(tags: Iterable[MoodSum], min_entries: int = MIN_ENTRIES_PER_TAG)
         for name, total, count in tags
         if count >= min_entries
     ]
-    shown.sort(key=lambda tag: (-tag.entries, tag.name.casefold()))
+    # The name as written breaks a tie between two names that fold alike, so the order never depends on
+    # the order rows came in.
+    shown.sort(key=lambda tag: (-tag.entries, tag.name.casefold(), tag.name))
     return shown, len(tags) - len(shown)
 
 
@@ -354,6 +357,30 @@ def feeling_counts(feelings_per_entry: list[list[str]]) -> list[tuple[str, int]]
         for feelings in feelings_per_entry:
             if feelings.__class__ is list:
                 counts.update({key for word in feelings if word.__class__ is str and (key := word.strip().casefold())})
+    return _commonest_first(counts)
+
+
+def feeling_counts_by_word(words: Iterable[tuple[str, int, Collection[int] | None]]) -> list[tuple[str, int]]:
+    """The same counts from words the database has already counted: (word, entries naming it, their ids).
+
+    The ids matter only where spellings fold together (an entry naming "Calm" and "calm" counts once), so a
+    loader may send None instead when every word is its own folded form; then no two words can meet.
+    """
+    counts: Counter[str] = Counter()
+    entries_naming: dict[str, set[int]] = defaultdict(set)
+    for word, entries, entry_ids in words:
+        key = word.strip().casefold()
+        if not key:
+            continue
+        if entry_ids is None:
+            counts[key] += entries
+        else:
+            entries_naming[key].update(entry_ids)
+    counts.update({key: len(entry_ids) for key, entry_ids in entries_naming.items()})
+    return _commonest_first(counts)
+
+
+def _commonest_first(counts: Mapping[str, int]) -> list[tuple[str, int]]:
     return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
 
 
@@ -473,25 +500,41 @@ class MonthReached:
         return f"{self.start:%b}"
 
 
+def months_reached_span(
+    today: datetime.date, months: int = REACHED_MONTHS_SHOWN
+) -> tuple[datetime.date, datetime.date]:
+    """The first day of the first month shown and the first day after the last one (this month)."""
+    last = today.replace(day=1)
+    return periods_back(last, Period.MONTH, months), next_period_start(last, Period.MONTH)
+
+
 def people_reached_by_month(
     contacts: Iterable[ContactRow], today: datetime.date, months: int = REACHED_MONTHS_SHOWN
 ) -> list[MonthReached]:
     """Per local month, oldest first, the last `months` months up to this one (a month with nobody is 0)."""
-    last = today.replace(day=1)
-    first = periods_back(last, Period.MONTH, months)
+    first, end = months_reached_span(today, months)
     people: dict[datetime.date, set[int]] = defaultdict(set)
     counts: Counter[datetime.date] = Counter()
     for local_day, person_id in contacts:
         if local_day < first:  # most of a long history: skip it before any date arithmetic
             continue
-        month = local_day.replace(day=1)
-        if month <= last:
+        if local_day < end:
+            month = local_day.replace(day=1)
             people[month].add(person_id)
             counts[month] += 1
+    return months_reached({month: (len(people[month]), counts[month]) for month in counts}, today, months)
+
+
+def months_reached(
+    sums: Mapping[datetime.date, tuple[int, int]], today: datetime.date, months: int = REACHED_MONTHS_SHOWN
+) -> list[MonthReached]:
+    """The same from (people, contacts) per month start, as the database sums them (months not given are 0)."""
+    first, end = months_reached_span(today, months)
     result = []
     month = first
-    while month <= last:
-        result.append(MonthReached(start=month, people=len(people[month]), contacts=counts[month]))
+    while month < end:
+        people, contacts = sums.get(month, (0, 0))
+        result.append(MonthReached(start=month, people=people, contacts=contacts))
         month = next_period_start(month, Period.MONTH)
     return result
 

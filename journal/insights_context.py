@@ -18,15 +18,19 @@ Public API (used by journal/insights_views.py and by sharing):
 The partial's links (week/month/year, the years of the pixel grid) are bare query strings ("?by=week"), so
 they reload whichever page includes the partial; that page passes `chart_options(request.GET)` back in.
 
-Reads are two queries whatever the number of entries: one row per entry and tag (day, mood, local hour,
-feeling words, tag name) and one per contact (see `load_entry_figures`). Titles and bodies are never read.
-A queryset whose filters join other tables (entries by tag, say) is narrowed to distinct entries first.
+Reads are two queries whatever the number of entries, one over the entries and one over the contacts.
+On PostgreSQL the database sums them (journal/insights_sql.py: moods per local day, per tag and per hour,
+entries per feeling word; contact days and people per month), so years of writing reach Python as a few
+hundred small rows; elsewhere they come one row per entry and tag, or per contact, and are summed here.
+Titles, bodies and notes are never read. A queryset whose filters join other tables (entries by tag, say)
+is narrowed to distinct entries first.
 """
 
 from __future__ import annotations
 
 import datetime
 import json
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import urlencode
@@ -38,7 +42,7 @@ from django.db.models.functions import Cast, ExtractHour, TruncDate
 from django.http import QueryDict
 from django.utils.safestring import SafeString
 
-from journal import insights
+from journal import insights, insights_sql
 from journal import insights_charts as charts
 from journal.insights import (
     MIN_DAYS_EACH_SIDE,
@@ -79,53 +83,68 @@ def chart_options(query: QueryDict) -> tuple[Period, int | None]:
 
 
 class EntryFigures(NamedTuple):
-    days: dict[datetime.date, list[int]]  # local day with a mood: [sum of moods, entries with a mood]
+    days: Mapping[datetime.date, Sequence[int]]  # local day with a mood: (sum of moods, entries with a mood)
     tags: list[MoodSum]  # one per tag on entries with a mood
     hours: list[tuple[int, int]]  # (local hour begun, entries)
-    feelings: list[list[str]]  # the feeling words of each entry
+    feelings: list[tuple[str, int]]  # (feeling word, entries naming it), commonest first
 
 
-# On PostgreSQL the reads below run their compiled SQL on a plain cursor (see `fetch_rows`). Tests switch
-# this off to check that Django's own row conversion gives the same figures.
+class ContactFigures(NamedTuple):
+    days: set[datetime.date]  # local days with at least one logged contact
+    months: list[insights.MonthReached]  # the last twelve local months, oldest first
+    people: int  # different people with a logged contact over those months
+
+
+# On PostgreSQL the database sums the rows (journal/insights_sql.py); elsewhere (SQLite for `make run`) the
+# rows are read one per entry and summed here. Tests switch this off to check that both give the same figures.
 PLAIN_CURSOR_ON_POSTGRESQL = True
 
 
-def fetch_rows(queryset: QuerySet) -> list[tuple]:
-    """The rows of a `values_list` queryset whose columns are all annotations (so the SQL's column order
-    is the order they were annotated in).
-
-    Why: over years of entries, Django's per-row conversion costs more than the query itself. On
-    PostgreSQL the values these reads select (dates, integers, text) already arrive as Python dates,
-    ints and strings, so the compiled SQL is run on a plain cursor. Elsewhere (SQLite for `make run`
-    returns dates as text) Django converts the rows as usual.
-    """
-    connection = connections[queryset.db]
-    if not (PLAIN_CURSOR_ON_POSTGRESQL and connection.vendor == "postgresql"):
-        return list(queryset)
-    sql, params = queryset.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
+def _sums_in_database(queryset: QuerySet) -> bool:
+    return PLAIN_CURSOR_ON_POSTGRESQL and connections[queryset.db].vendor == "postgresql"
 
 
-def load_entry_figures(entries: QuerySet, zone: ZoneInfo) -> EntryFigures:
-    """One read, whatever the number of entries; never a title or a body.
-
-    One row per entry and tag (an entry without tags gives one row with no tag): day, mood, local hour
-    begun, feeling words as JSON text. Entries are counted once each here; the feeling words of all of
-    them are parsed in one go, not once per row.
-    """
+def _each_entry_once(entries: QuerySet) -> QuerySet:
+    """The caller's entries with no ordering, narrowed to distinct entries when its filters joined another
+    table (a share by several tags, say), so that no entry counts twice."""
     from journal.models import Entry
 
     scope = entries.order_by()
-    if len(scope.query.alias_map) > 1 or scope.query.distinct:
-        # The caller's filters joined other tables (a share by several tags, say): count each entry once.
+    # Joins Django trimmed away (the owner's row behind owner=...) keep their alias with no reference.
+    tables = sum(1 for references in scope.query.alias_refcount.values() if references)
+    if tables > 1 or scope.query.distinct:
         scope = Entry.objects.filter(pk__in=scope.values("pk")).order_by()
+    return scope
+
+
+def load_entry_figures(entries: QuerySet, zone: ZoneInfo) -> EntryFigures:
+    """One read, whatever the number of entries; never a title or a body."""
+    scope = _each_entry_once(entries)
+    local_hour = Cast(ExtractHour("created_at", tzinfo=zone), IntegerField())
+    if not _sums_in_database(scope):
+        return _entry_figures_from_rows(scope, local_hour)
+    # Annotated in the order they are listed: the statement names the columns by position.
+    columns = scope.annotate(
+        entry_id=F("pk"), day=F("entry_date"), entry_mood=F("mood"), local_hour=local_hour, entry_feelings=F("feelings")
+    ).values_list("entry_id", "day", "entry_mood", "local_hour", "entry_feelings")
+    sums = insights_sql.entry_sums(columns)
+    return EntryFigures(
+        days=sums.days,
+        tags=[MoodSum(name, total, count) for name, total, count in sums.tags],
+        hours=sums.hours,
+        feelings=insights.feeling_counts_by_word(sums.words),
+    )
+
+
+def _entry_figures_from_rows(scope: QuerySet, local_hour: Cast) -> EntryFigures:
+    """The same figures from one row per entry and tag (an entry without tags gives one row with no tag):
+    day, mood, local hour begun, feeling words as JSON text. Entries are counted once each here; the feeling
+    words of all of them are parsed in one go, not once per row."""
     rows = scope.annotate(
         entry_id=F("pk"),
         day=F("entry_date"),
         entry_mood=F("mood"),
-        local_hour=Cast(ExtractHour("created_at", tzinfo=zone), IntegerField()),
+        local_hour=local_hour,
         feelings_json=Cast("feelings", TextField()),
         tag_name=F("tags__name"),
     ).values_list("entry_id", "day", "entry_mood", "local_hour", "feelings_json", "tag_name")
@@ -134,7 +153,7 @@ def load_entry_figures(entries: QuerySet, zone: ZoneInfo) -> EntryFigures:
     hours = [0] * 24
     feelings_json = []
     seen: set[int] = set()
-    for entry_id, entry_date, mood, local_hour, feelings, tag_name in fetch_rows(rows):
+    for entry_id, entry_date, mood, hour, feelings, tag_name in rows:
         if mood is not None and tag_name is not None:
             tag = tag_sums.get(tag_name)
             if tag is None:
@@ -152,24 +171,35 @@ def load_entry_figures(entries: QuerySet, zone: ZoneInfo) -> EntryFigures:
             else:
                 day[0] += mood
                 day[1] += 1
-        hours[local_hour] += 1
+        hours[hour] += 1
         feelings_json.append(feelings or "[]")
     return EntryFigures(
         days=day_sums,
         tags=[MoodSum(name, total, count) for name, (total, count) in tag_sums.items()],
         hours=[(hour, count) for hour, count in enumerate(hours) if count],
-        feelings=json.loads("[" + ",".join(feelings_json) + "]"),
+        feelings=insights.feeling_counts(json.loads("[" + ",".join(feelings_json) + "]")),
     )
 
 
-def load_contact_rows(contacts: QuerySet, zone: ZoneInfo) -> list[ContactRow]:
-    """The local day and the person of each contact: one query, never the note."""
+def load_contact_figures(contacts: QuerySet, zone: ZoneInfo, today: datetime.date) -> ContactFigures:
+    """The local days with a contact and the people reached month by month: one read, never a note."""
     rows = (
         contacts.order_by()
         .annotate(local_day=Cast(TruncDate("happened_at", tzinfo=zone), DateField()), contact_person=F("person_id"))
         .values_list("local_day", "contact_person")
     )
-    return fetch_rows(rows)  # (day, person id) tuples, as ContactRow
+    if _sums_in_database(rows):
+        sums = insights_sql.contact_sums(rows, insights.months_reached_span(today))
+        return ContactFigures(
+            days=sums.days, months=insights.months_reached(sums.months, today), people=sums.people_since
+        )
+    contact_rows: list[ContactRow] = list(rows)  # (day, person id) tuples
+    months = insights.people_reached_by_month(contact_rows, today)
+    return ContactFigures(
+        days=insights.contact_days(contact_rows),
+        months=months,
+        people=insights.people_reached_since(contact_rows, months[0].start),
+    )
 
 
 @dataclass(frozen=True)
@@ -261,7 +291,7 @@ def _tags(figures: EntryFigures) -> dict[str, Any]:
 
 
 def _feelings(figures: EntryFigures) -> dict[str, Any]:
-    counts = insights.feeling_counts(figures.feelings)
+    counts = figures.feelings
     if not counts:
         return {"chart": None}
     shown = counts[:FEELINGS_SHOWN]
@@ -294,8 +324,8 @@ def _hours(figures: EntryFigures) -> dict[str, Any]:
     return {"chart": Chart(svg=svg, desc=desc, rows=table, table_body=body), "parts": parts}
 
 
-def _with_people(moods: dict, contact_rows: list[ContactRow]) -> dict[str, Any]:
-    result = insights.with_people(moods, insights.contact_days(contact_rows))
+def _with_people(moods: dict, contacts: ContactFigures) -> dict[str, Any]:
+    result = insights.with_people(moods, contacts.days)
 
     def chart_for(comparison: insights.Comparison, chart_id: str, title: str, labels: tuple[str, str]) -> Chart | None:
         """The chart names the two sides briefly (the heading above says which days); the table in full."""
@@ -340,15 +370,14 @@ def _with_people(moods: dict, contact_rows: list[ContactRow]) -> dict[str, Any]:
     }
 
 
-def _reached(contact_rows: list[ContactRow], today: datetime.date) -> dict[str, Any]:
-    months = insights.people_reached_by_month(contact_rows, today)
-    total_people = insights.people_reached_since(contact_rows, months[0].start)
+def _reached(contacts: ContactFigures) -> dict[str, Any]:
+    months = contacts.months
     desc = f"People you logged a contact with, per month, from {months[0].label} to {months[-1].label}: " + "; ".join(
         f"{month.label} {month.people}" for month in months
     )
     svg = charts.column_chart("reached", charts.reached_columns(months), title="People reached", desc=desc)
     body = charts.table_body((month.label, month.people, month.contacts) for month in months)
-    return {"chart": Chart(svg=svg, desc=desc, rows=months, table_body=body), "total_people": total_people}
+    return {"chart": Chart(svg=svg, desc=desc, rows=months, table_body=body), "total_people": contacts.people}
 
 
 def insights_chart_context(
@@ -393,7 +422,7 @@ def insights_chart_context(
         "shows_people": contacts is not None,
     }
     if contacts is not None:
-        contact_rows = load_contact_rows(contacts, zone)
-        context["with_people"] = _with_people(moods, contact_rows)
-        context["reached"] = _reached(contact_rows, today)
+        contact_figures = load_contact_figures(contacts, zone, today)
+        context["with_people"] = _with_people(moods, contact_figures)
+        context["reached"] = _reached(contact_figures)
     return {"insights": context}
