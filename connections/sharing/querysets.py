@@ -101,7 +101,7 @@ def _subquery_sql() -> dict[str, str]:
     was the largest part of a practitioner's page. Being self-contained, they stay correct wherever Django puts
     the outer query, even inside another subquery. Names come from the models, quoted for the database.
     """
-    from connections.sharing.models import Share, SharedEntry
+    from connections.sharing.models import ReadMark, Share, SharedEntry
     from journal.models import Entry
 
     quote = connection.ops.quote_name
@@ -119,6 +119,12 @@ def _subquery_sql() -> dict[str, str]:
             f"SELECT {quote(SharedEntry._meta.get_field('entry').column)}"  # noqa: S608
             f" FROM {quote(SharedEntry._meta.db_table)}"
             f" WHERE {quote(SharedEntry._meta.get_field('share').column)} = %s"
+        ),
+        # Not a rule: the entries this share's practitioner marked read.
+        "marked": (
+            f"SELECT {quote(ReadMark._meta.get_field('entry').column)}"  # noqa: S608
+            f" FROM {quote(ReadMark._meta.db_table)}"
+            f" WHERE {quote(ReadMark._meta.get_field('share').column)} = %s"
         ),
     }
 
@@ -173,44 +179,30 @@ class ScopedEntryRow:
 def _page_sql() -> dict[str, str]:
     """The pieces of scoped_entry_rows' text, built once from the models' names, quoted for the database.
 
-    Scope rules are correlated EXISTS on the entry alias `e`, which only this query uses, so PostgreSQL can
-    answer for one entry with a few index probes and still hash a rule once when it walks a page of many.
+    The rules are entries_in_scope's own self-contained subqueries, so the two cannot drift apart.
     """
-    from connections.sharing.models import ReadMark, Share, SharedEntry
     from journal.models import Entry, Tag
 
     quote = connection.ops.quote_name
 
-    def table(model: type[models.Model]) -> str:
-        return quote(model._meta.db_table)
-
     def column(model: type[models.Model], name: str) -> str:
         return quote(model._meta.get_field(name).column)
 
-    entry_tags, share_tags = Entry.tags.through, Share.tags.through
+    rules = _subquery_sql()
+    entry_tags = Entry.tags.through
     e_id, e_date = f"e.{column(Entry, 'id')}", f"e.{column(Entry, 'entry_date')}"
-    shown = ", ".join(f"e.{column(Entry, name)}" for name in ("id", "entry_date", "mood", "feelings"))
-    sealed = f"e.{column(Entry, 'title_sealed')}, e.{column(Entry, 'body_sealed')}"
+    fields = ("id", "entry_date", "mood", "feelings", "title_sealed", "body_sealed")
+    shown = ", ".join(f"e.{column(Entry, name)}" for name in fields)
     # Only quoted names from model metadata go into the text; every value is a bound parameter.
-    marked = (
-        f"EXISTS (SELECT 1 FROM {table(ReadMark)} rm"  # noqa: S608
-        f" WHERE rm.{column(ReadMark, 'share')} = %s AND rm.{column(ReadMark, 'entry')} = {e_id})"
-    )
     return {
         "select": (
-            f"SELECT {shown}, {sealed}, {marked} AS is_marked_read FROM {table(Entry)} e"  # noqa: S608
+            f"SELECT {shown}, {e_id} IN ({rules['marked']}) AS is_marked_read"  # noqa: S608
+            f" FROM {quote(Entry._meta.db_table)} e"
             f" WHERE e.{column(Entry, 'owner')} = %s AND e.{column(Entry, 'deleted_at')} IS NULL"
         ),
         "by_date": f"{e_date} >= %s",
-        "tagged": (
-            f"EXISTS (SELECT 1 FROM {table(entry_tags)} et INNER JOIN {table(share_tags)} st"  # noqa: S608
-            f" ON st.{column(share_tags, 'tag')} = et.{column(entry_tags, 'tag')}"
-            f" WHERE st.{column(share_tags, 'share')} = %s AND et.{column(entry_tags, 'entry')} = {e_id})"
-        ),
-        "picked": (
-            f"EXISTS (SELECT 1 FROM {table(SharedEntry)} se"  # noqa: S608
-            f" WHERE se.{column(SharedEntry, 'share')} = %s AND se.{column(SharedEntry, 'entry')} = {e_id})"
-        ),
+        "tagged": f"{e_id} IN ({rules['tagged']})",
+        "picked": f"{e_id} IN ({rules['picked']})",
         "one_entry": f"{e_id} = %s",
         # Keyset pagination as EntryQuerySet.older_than: the plain range lets the date index start at the cursor.
         "older_than": f"{e_date} <= %s AND ({e_date} < %s OR {e_id} < %s)",
@@ -218,8 +210,10 @@ def _page_sql() -> dict[str, str]:
         # Around the page: each of its rows once per tag (once with no tag), still newest first.
         "tags_before": f"SELECT page.*, t.{column(Tag, 'name')} FROM (",  # noqa: S608
         "tags_after": (
-            f") page LEFT JOIN {table(entry_tags)} et ON et.{column(entry_tags, 'entry')} = page.{column(Entry, 'id')}"
-            f" LEFT JOIN {table(Tag)} t ON t.{quote(Tag._meta.pk.column)} = et.{column(entry_tags, 'tag')}"
+            f") page LEFT JOIN {quote(entry_tags._meta.db_table)} et"
+            f" ON et.{column(entry_tags, 'entry')} = page.{column(Entry, 'id')}"
+            f" LEFT JOIN {quote(Tag._meta.db_table)} t"
+            f" ON t.{quote(Tag._meta.pk.column)} = et.{column(entry_tags, 'tag')}"
             f" ORDER BY page.{column(Entry, 'entry_date')} DESC, page.{column(Entry, 'id')} DESC"
         ),
     }
@@ -232,7 +226,7 @@ def scoped_entry_rows(
 
     The same rules as entries_in_scope (tests/test_sharing_scope.py holds the two to the same answers), as SQL
     because building and compiling the queryset, and a second query for the tags, were most of the cost of a
-    practitioner's page. The date rule comes first, so recent entries never probe the other two.
+    practitioner's page. The date rule comes first: recent entries pass without a look at the other two.
     """
     sql = _page_sql()
     rules = [sql["tagged"], sql["picked"]]
