@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter, defaultdict
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
@@ -138,9 +138,10 @@ def start_of_local_day(day: datetime.date, zone: ZoneInfo) -> datetime.datetime:
 # --- days --------------------------------------------------------------------------------------------
 
 
-def day_moods_from_sums(days: Mapping[datetime.date, Sequence[int]]) -> dict[datetime.date, Mood]:
-    """Each local day that has at least one mood, with the mean of that day's moods (from sum and count)."""
-    return {day: total if count == 1 else Fraction(total, count) for day, (total, count) in days.items() if count}
+def day_moods_from_sums(days: Iterable[tuple[datetime.date, int, int]]) -> dict[datetime.date, Mood]:
+    """Each local day that has at least one mood, with the mean of that day's moods, from
+    (day, sum of its moods, how many moods) triples."""
+    return {day: total if count == 1 else Fraction(total, count) for day, total, count in days if count}
 
 
 def day_moods(entries: Iterable[EntryRow]) -> dict[datetime.date, Mood]:
@@ -151,7 +152,7 @@ def day_moods(entries: Iterable[EntryRow]) -> dict[datetime.date, Mood]:
             day = sums[entry.entry_date]
             day[0] += entry.mood
             day[1] += 1
-    return day_moods_from_sums({day: (total, count) for day, (total, count) in sums.items()})
+    return day_moods_from_sums((day, total, count) for day, (total, count) in sums.items())
 
 
 def contact_days(contacts: Iterable[ContactRow]) -> set[datetime.date]:

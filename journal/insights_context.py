@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import datetime
 import json
-from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import urlencode
@@ -83,7 +82,7 @@ def chart_options(query: QueryDict) -> tuple[Period, int | None]:
 
 
 class EntryFigures(NamedTuple):
-    days: Mapping[datetime.date, Sequence[int]]  # local day with a mood: (sum of moods, entries with a mood)
+    moods: dict[datetime.date, insights.Mood]  # each local day with a mood: the mean of its moods
     tags: list[MoodSum]  # one per tag on entries with a mood
     hours: list[tuple[int, int]]  # (local hour begun, entries)
     feelings: list[tuple[str, int]]  # (feeling word, entries naming it), commonest first
@@ -128,9 +127,13 @@ def load_entry_figures(entries: QuerySet, zone: ZoneInfo) -> EntryFigures:
         entry_id=F("pk"), day=F("entry_date"), entry_mood=F("mood"), local_hour=local_hour, entry_feelings=F("feelings")
     ).values_list("entry_id", "day", "entry_mood", "local_hour", "entry_feelings")
     sums = insights_sql.entry_sums(columns)
+    tags: dict[str, MoodSum] = {}
+    for name, total, count in sums.tags:
+        earlier = tags.get(name, MoodSum(name, 0, 0))
+        tags[name] = MoodSum(name, earlier.total + total, earlier.count + count)
     return EntryFigures(
-        days=sums.days,
-        tags=[MoodSum(name, total, count) for name, total, count in sums.tags],
+        moods=insights.day_moods_from_sums(zip(sums.days, sums.day_totals, sums.day_counts, strict=True)),
+        tags=list(tags.values()),
         hours=sums.hours,
         feelings=insights.feeling_counts_by_word(sums.words),
     )
@@ -174,7 +177,7 @@ def _entry_figures_from_rows(scope: QuerySet, local_hour: Cast) -> EntryFigures:
         hours[hour] += 1
         feelings_json.append(feelings or "[]")
     return EntryFigures(
-        days=day_sums,
+        moods=insights.day_moods_from_sums((day, total, count) for day, (total, count) in day_sums.items()),
         tags=[MoodSum(name, total, count) for name, (total, count) in tag_sums.items()],
         hours=[(hour, count) for hour, count in enumerate(hours) if count],
         feelings=insights.feeling_counts(json.loads("[" + ",".join(feelings_json) + "]")),
@@ -393,7 +396,7 @@ def insights_chart_context(
     zone = writer.zone
     today = today or writer.local_today()
     figures = load_entry_figures(entries, zone)
-    moods = insights.day_moods_from_sums(figures.days)
+    moods = figures.moods
     years = insights.years_with_moods(moods, today)
     if year not in years:
         year = today.year
