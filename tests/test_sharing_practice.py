@@ -46,6 +46,22 @@ def test_feed_shows_shared_entries_newest_first_and_nothing_else(writer, practit
     assert "Kept to myself" not in page.text
 
 
+def test_each_feed_row_links_to_its_entry_with_its_date_mood_and_tags_in_words(writer, practitioner):
+    share = active_share(writer, practitioner, include_moods=True)
+    titled = make_entry(
+        writer, title="Sunday", body="Slept.", entry_date=datetime.date(2026, 3, 3), mood=4, tags=["work", "Sleep"]
+    )
+    untitled = make_entry(writer, body="No title today.", entry_date=datetime.date(2026, 2, 28))
+    pick(share, titled, untitled)
+
+    page = client_for(practitioner).get(f"/practice/{share.pk}/").text
+
+    assert f'<a href="/practice/{share.pk}/entries/{titled.pk}/">Sunday</a>' in page
+    assert '<time datetime="2026-03-03">Tuesday 3 March 2026</time> · Mood 4 of 5, good · Sleep, work' in page
+    assert f'<a href="/practice/{share.pk}/entries/{untitled.pk}/">Untitled entry</a>' in page
+    assert '<time datetime="2026-02-28">Saturday 28 February 2026</time></p>' in page
+
+
 def test_the_practitioners_own_journal_never_mixes_into_a_shared_feed(writer, practitioner):
     share = active_share(writer, practitioner, entries_from=days_ago(writer, 30))
     make_entry(writer, title="Robin's entry")

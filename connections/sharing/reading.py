@@ -29,6 +29,7 @@ class SharedEntryView:
     id: int
     entry_date: date
     title: str
+    heading: str  # the title, or "Untitled entry"
     mood: int | None  # None when the writer does not share moods
     tags: list[str]
     feelings: list[str]
@@ -38,14 +39,23 @@ class SharedEntryView:
     date_text: str = ""  # "Tuesday 3 March 2026"
     mood_text: str = ""  # "Mood 4 of 5, good"
     details_text: str = ""  # what follows the date in the feed: " · Mood 4 of 5, good · sleep, work"
+    link: str = ""  # the entry's own page, for a row of the feed
 
     @property
     def iso_date(self) -> str:
         return self.entry_date.isoformat()
 
 
+# English names, as the rest of Held's words; strftime's %A and %B were a fair part of building a feed row.
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+
+
 def _date_text(day: date) -> str:
-    return f"{day:%A} {day.day} {day:%B %Y}"
+    return f"{WEEKDAYS[day.weekday()]} {day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
 def _mood_text(mood: int | None) -> str:
@@ -74,14 +84,16 @@ def writer_cipher(share: Share) -> WriterCipher:
     return cipher
 
 
-def _view(share: Share, row: ScopedEntryRow, cipher: WriterCipher, *, full: bool) -> SharedEntryView:
+def _view(share: Share, row: ScopedEntryRow, cipher: WriterCipher, *, full: bool, link: str = "") -> SharedEntryView:
     body = row.body(cipher)
+    title = row.title(cipher)
     mood = row.mood if share.include_moods else None
     mood_text = _mood_text(mood)
     return SharedEntryView(
         id=row.id,
         entry_date=row.entry_date,
-        title=row.title(cipher),
+        title=title,
+        heading=title or "Untitled entry",
         mood=mood,
         tags=row.tag_names,
         feelings=row.feelings,
@@ -92,17 +104,19 @@ def _view(share: Share, row: ScopedEntryRow, cipher: WriterCipher, *, full: bool
         date_text=_date_text(row.entry_date),
         mood_text=mood_text,
         details_text="".join(f" · {part}" for part in (mood_text, ", ".join(row.tag_names)) if part),
+        link=link,
     )
 
 
-def feed_page(share: Share, cursor: Cursor | None) -> FeedPage:
+def feed_page(share: Share, cursor: Cursor | None, *, entry_links: str) -> FeedPage:
+    """A page of the feed; each entry links to `entry_links` followed by its id (one prefix, not 20 reverses)."""
     rows = scoped_entry_rows(share, older_than=cursor, limit=FEED_PAGE_SIZE + 1)
     more = len(rows) > FEED_PAGE_SIZE
     rows = rows[:FEED_PAGE_SIZE]
     if not rows:
         return FeedPage(entries=[], next_cursor=None)
     cipher = writer_cipher(share)
-    entries = [_view(share, row, cipher, full=False) for row in rows]
+    entries = [_view(share, row, cipher, full=False, link=f"{entry_links}{row.id}/") for row in rows]
     next_cursor = str(Cursor(rows[-1].entry_date, rows[-1].id)) if more else None
     return FeedPage(entries=entries, next_cursor=next_cursor)
 

@@ -90,14 +90,12 @@ def practice_home(request: HttpRequest) -> HttpResponse:
 
 def _feed_context(share: Share, request: HttpRequest, *, preview: bool) -> dict[str, object]:
     cursor = Cursor.parse(request.GET.get("after"))
-    # Entry links are built from one prefix rather than reversed 25 times per page.
     feed_name = "sharing:share_preview" if preview else "sharing:practice_feed"
     return {
-        "entry_base": reverse(feed_name, args=[share.pk]) + "entries/",
         "read_mark_words": "Marked read" if preview else "You marked this read",
         "share": share,
         "writer_name": services.writer_label(share.writer),
-        "page": reading.feed_page(share, cursor),
+        "page": reading.feed_page(share, cursor, entry_links=reverse(feed_name, args=[share.pk]) + "entries/"),
         "is_first_page": cursor is None,
         "agenda": reading.agenda_text(share) if cursor is None else "",
         "preview": preview,
