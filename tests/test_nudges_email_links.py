@@ -2,16 +2,21 @@
 
 import re
 from datetime import date, timedelta
+from email import message_from_bytes
+from email.policy import SMTP
+from email.policy import default as default_policy
 from urllib.parse import urlsplit
 
 import pytest
 import time_machine
 from django.core import mail
+from django.core.mail import EmailMultiAlternatives
 from django.test import Client
 from django.utils import timezone
 
 from accounts.keyring import cipher_for
 from connections.models import Contact, Person
+from connections.nudges.emails import RFC5322_MAX_LINE
 from connections.nudges.models import Nudge, NudgeAction, ReminderSettings
 from connections.nudges.services import nudge_send, nudges_sweep
 from connections.nudges.tokens import Purpose, make_token
@@ -94,6 +99,42 @@ def test_the_email_has_plain_text_and_html_and_one_click_unsubscribe_headers(sen
     assert parsed["Message-ID"] == nudge.message_id
     # Written on one line: a long URL folded into encoded words is no longer a URL to a mail client.
     assert b"List-Unsubscribe: <http" in parsed.as_bytes()
+
+
+def as_sent(message) -> bytes:
+    """The bytes Django's SMTP mailer would send for this email, its random MIME boundary made fixed."""
+    return with_fixed_boundary(message.message(policy=SMTP).as_bytes())
+
+
+def with_fixed_boundary(data: bytes) -> bytes:
+    boundary = re.search(rb'boundary="([^"]+)"', data).group(1)
+    return data.replace(boundary, b"BOUNDARY")
+
+
+def test_the_email_goes_out_exactly_as_the_email_package_would_write_it(sent_email):
+    _, _, message = sent_email
+    # Django's own construction of the same email, with the same long-line allowance.
+    by_the_package = EmailMultiAlternatives.message(message, policy=SMTP.clone(max_line_length=RFC5322_MAX_LINE))
+    assert as_sent(message) == with_fixed_boundary(by_the_package.as_bytes())
+    assert b"Content-Transfer-Encoding: 7bit" in as_sent(message)
+
+
+def test_names_beyond_ascii_arrive_intact_in_subject_and_both_bodies():
+    now = timezone.now()
+    writer = due_writer("zoe@example.org", now=now, names=("Zoë Ångström",), **all_day_window())
+    writer.display_name = "Renée"
+    writer.save()
+    make_due_now(writer, now)
+    nudge_send(nudge_id=nudges_sweep(now=now).created[0])
+
+    received = message_from_bytes(mail.outbox[-1].message(policy=SMTP).as_bytes(), policy=default_policy)
+    assert received["Subject"] == "It's been a while since you and Zoë talked"
+    plain = received.get_body(("plain",)).get_content()
+    html = received.get_body(("html",)).get_content()
+    assert "Hello Renée," in plain
+    assert "Zoë: 30 days since you were last in touch" in plain
+    assert "<strong>Zoë</strong>" in html
+    assert "Ångström" not in plain + html
 
 
 def test_every_link_is_absolute_and_signed_per_person_and_per_email(sent_email):

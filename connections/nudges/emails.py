@@ -5,6 +5,8 @@ Nothing else about a person reaches an email: no notes, no journal text, no reas
 
 import email.message
 import email.policy
+import secrets
+import sys
 from dataclasses import dataclass
 from email.policy import Policy
 from email.utils import formatdate
@@ -63,10 +65,111 @@ class NudgeEmail(EmailMultiAlternatives):
     Python's email package quoted-printable-encodes any body with a line longer than 78 characters (every
     line with a link here), in pure Python: most of the cost of building the message. RFC 5322 allows lines
     of up to 998 characters, so the bodies are measured against that; a non-ASCII name still gets encoded.
+
+    When everything is plain ASCII (the usual case), the message is put together here, part by part, in the
+    shape the email package gives it (tests/test_nudges_email_links.py compares the two): the package would
+    otherwise parse and refold some fifteen headers it mostly wrote itself, about half the Python a send
+    costs. Anything else (a non-ASCII name or address, an attachment) takes the package's own path.
     """
 
     def message(self, *, policy: Policy = email.policy.default) -> email.message.EmailMessage:
-        return super().message(policy=policy.clone(max_line_length=RFC5322_MAX_LINE))
+        policy = _with_long_lines(policy)
+        bodies = self._plain_bodies(policy)
+        if bodies is None:
+            return super().message(policy=policy)
+        return self._plain_message(policy, *bodies)
+
+    def _plain_bodies(self, policy: Policy) -> tuple[str, str] | None:
+        """The text and HTML bodies as 7bit payloads, or None when this email needs the email package."""
+        if not self._has_the_plain_shape():
+            return None
+        text = _as_7bit_payload(self.body, policy)
+        html = _as_7bit_payload(self.alternatives[0].content, policy)
+        if text is None or html is None:
+            return None
+        return text, html
+
+    def _has_the_plain_shape(self) -> bool:
+        """A text body and one HTML alternative, nothing attached, ASCII addresses and subject, and only
+        Held's own one-line headers besides (including Date and Message-ID, which Django would otherwise add)."""
+        header_names = {name.lower() for name in self.extra_headers}
+        return bool(
+            self.body
+            and not (self.attachments or self.cc or self.reply_to)
+            and len(self.alternatives) == 1
+            and self.alternatives[0].mimetype == "text/html"
+            and (self.encoding or settings.DEFAULT_CHARSET).lower() == PLAIN_CHARSET
+            and {"date", "message-id"} <= header_names
+            and not header_names & {"from", "to", "cc", "reply-to", "bcc", "mime-version"}
+            and not any(name.startswith("content-") for name in header_names)
+            and all(isinstance(value, OneLineHeader) for value in self.extra_headers.values())
+            and all(str(address).isascii() for address in [self.from_email, *self.to])
+            and str(self.subject).isascii()
+        )
+
+    def _plain_message(self, policy: Policy, text: str, html: str) -> email.message.EmailMessage:
+        """multipart/alternative with a text/plain and a text/html part, headers as the email package orders
+        them (its set_content, make_alternative and add_alternative leave MIME-Version on the HTML part too)."""
+        boundary = _boundary_absent_from(text, html)
+        message = email.message.EmailMessage(policy=policy)
+        # set_raw: Held's own one-line headers go in as they are (assignment would look up each name's header
+        # class, which the email package builds anew on every lookup).
+        message.set_raw("MIME-Version", OneLineHeader("MIME-Version", "1.0"))
+        message.set_raw("Content-Type", OneLineHeader("Content-Type", f'multipart/alternative; boundary="{boundary}"'))
+        # Parsed and written by the package as usual: the headers with values from outside (names, addresses).
+        message["Subject"] = str(self.subject)
+        message.set_raw(*_parsed_header(policy, "From", str(self.from_email)))
+        if self.to:
+            message["To"] = ", ".join(str(address) for address in self.to)
+        for name, value in self.extra_headers.items():
+            message.set_raw(name, value)
+        message.attach(_text_part(policy, "plain", text))
+        message.attach(_text_part(policy, "html", html, mime_version=True))
+        return message
+
+
+PLAIN_CHARSET = "utf-8"
+BOUNDARY_DIGITS = len(repr(sys.maxsize - 1))
+
+
+@lru_cache(maxsize=8)
+def _with_long_lines(policy: Policy) -> Policy:
+    return policy.clone(max_line_length=RFC5322_MAX_LINE)
+
+
+def _as_7bit_payload(body: str, policy: Policy) -> str | None:
+    """The body as the email package stores a 7bit text part (lines joined by LF, one at the end), or None
+    when it is not ASCII or has a line longer than the policy allows."""
+    if not isinstance(body, str) or not body.isascii():
+        return None
+    lines = body.encode("ascii").splitlines()
+    if max((len(line) for line in lines), default=0) > policy.max_line_length:
+        return None
+    return (b"\n".join(lines) + b"\n").decode("ascii")
+
+
+def _boundary_absent_from(*bodies: str) -> str:
+    """A boundary in the email package's own form, drawn again in the (astronomically rare) case a body has it."""
+    while True:
+        boundary = f"{'=' * 15}{secrets.randbelow(sys.maxsize):0{BOUNDARY_DIGITS}d}=="
+        if not any(boundary in body for body in bodies):
+            return boundary
+
+
+def _text_part(policy: Policy, subtype: str, payload: str, *, mime_version: bool = False) -> email.message.EmailMessage:
+    part = email.message.EmailMessage(policy=policy)
+    part.set_raw("Content-Type", OneLineHeader("Content-Type", f'text/{subtype}; charset="{PLAIN_CHARSET}"'))
+    part.set_raw("Content-Transfer-Encoding", OneLineHeader("Content-Transfer-Encoding", "7bit"))
+    if mime_version:
+        part.set_raw("MIME-Version", OneLineHeader("MIME-Version", "1.0"))
+    part.set_payload(payload)
+    return part
+
+
+@lru_cache(maxsize=8)
+def _parsed_header(policy: Policy, name: str, value: str) -> tuple[str, object]:
+    """A header the package parses the same way every time (the sender), parsed once per process."""
+    return policy.header_store_parse(name, value)
 
 
 def one_line_headers(headers: dict[str, str]) -> dict[str, OneLineHeader]:
