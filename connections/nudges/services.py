@@ -689,10 +689,9 @@ def _send_one(run: _SendRun, nudge: Nudge, named: list[PersonSnapshot]) -> str:
     after this leaves it "sending", recorded later as interrupted and never resent).
     """
     now = timezone.now()
-    unclaimed = Nudge.objects.filter(pk=nudge.pk, status=Nudge.Status.PENDING, attempts=nudge.attempts)
     people = _people_for_email(nudge, named, now=now)
     if not people or not nudge.writer.is_active:
-        if unclaimed.update(status=Nudge.Status.SKIPPED, finished_at=now) == 1:
+        if _in_state(nudge, Nudge.Status.PENDING, nudge.attempts).update(status=Nudge.Status.SKIPPED, finished_at=now):
             log.info("nudge %s skipped: nobody left to name", nudge.pk)
         return "skipped"
     message = _email_for(nudge, people)
@@ -702,19 +701,26 @@ def _send_one(run: _SendRun, nudge: Nudge, named: list[PersonSnapshot]) -> str:
         mailer.open()  # connect, greet, TLS, log in: nothing of the message has left yet
     except Exception as error:
         _mailers.forget()
-        return _attempt_failed(nudge, unclaimed, attempt, error)
+        return _attempt_failed(nudge, _in_state(nudge, Nudge.Status.PENDING, nudge.attempts), attempt, error)
     if not run.claim(nudge, attempt=attempt, now=now):
         return "not-claimed"
-    sending = Nudge.objects.filter(pk=nudge.pk, status=Nudge.Status.SENDING, attempts=attempt)
     try:
         mailer.send_messages([message])
     except Exception as error:
         _mailers.forget()
-        return _attempt_failed(nudge, sending, attempt, error)
+        return _attempt_failed(nudge, _in_state(nudge, Nudge.Status.SENDING, attempt), attempt, error)
     _mailers.used()
     run.sent(nudge, attempt=attempt)
     log.info("nudge %s sent to account %s (attempt %s)", nudge.pk, nudge.writer_id, attempt)
     return "sent"
+
+
+def _in_state(nudge: Nudge, status: str, attempts: int) -> "QuerySet[Nudge]":
+    """This delivery only while it is still in this state and attempt: what a conditional UPDATE changes.
+
+    Built only on the paths that write through it: an email that goes out never needs one.
+    """
+    return Nudge.objects.filter(pk=nudge.pk, status=status, attempts=attempts)
 
 
 def _attempt_failed(nudge: Nudge, this_attempt: "QuerySet[Nudge]", attempt: int, error: BaseException) -> str:
