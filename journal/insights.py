@@ -23,13 +23,16 @@ How the figures are defined (the page says the same in plain words):
 
 from __future__ import annotations
 
+import calendar
 import datetime
+from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from fractions import Fraction
+from functools import lru_cache
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
@@ -56,6 +59,7 @@ MONTH_NAMES = (
     "January", "February", "March", "April", "May", "June",
     "July", "August", "September", "October", "November", "December",
 )  # fmt: skip
+SHORT_MONTH_NAMES = tuple(name[:3] for name in MONTH_NAMES)
 
 
 class Period(StrEnum):
@@ -99,18 +103,12 @@ Mood = int | Fraction
 # --- numbers as the page shows them ------------------------------------------------------------------
 
 
-def mean(values: Iterable[Mood]) -> Fraction | None:
-    values = list(values)
-    if not values:
-        return None
-    # Whole moods summed as ints, the few averaged days as Fractions: exact, and fast over years of days.
-    whole, parts = 0, Fraction(0)
-    for value in values:
-        if value.__class__ is int:
-            whole += value
-        else:
-            parts += value
-    return (parts + whole) / len(values)
+def mean_of_total(total: Mood, count: int) -> Fraction | None:
+    """The exact mean of `count` moods that add up to `total`, or None when there are none.
+
+    Callers sum with `sum()` (whole moods as ints, the few averaged days as Fractions): exact, and summed in C.
+    """
+    return Fraction(total, count) if count else None
 
 
 def one_decimal(value: Mood) -> str:
@@ -171,19 +169,21 @@ class PeriodMood:
 
     @property
     def label(self) -> str:
+        start = self.start
         if self.period is Period.WEEK:
-            return f"Week of {self.start.day} {self.start:%b %Y}"
+            return f"Week of {start.day} {SHORT_MONTH_NAMES[start.month - 1]} {start.year}"
         if self.period is Period.MONTH:
-            return f"{self.start:%B %Y}"
-        return str(self.start.year)
+            return f"{MONTH_NAMES[start.month - 1]} {start.year}"
+        return str(start.year)
 
     @property
     def short_label(self) -> str:
+        start = self.start
         if self.period is Period.WEEK:
-            return f"{self.start.day} {self.start:%b}"
+            return f"{start.day} {SHORT_MONTH_NAMES[start.month - 1]}"
         if self.period is Period.MONTH:
-            return f"{self.start:%b %y}"
-        return str(self.start.year)
+            return f"{SHORT_MONTH_NAMES[start.month - 1]} {start.year % 100:02d}"
+        return str(start.year)
 
     @property
     def average_text(self) -> str:
@@ -222,33 +222,26 @@ def mood_over_time(moods: dict[datetime.date, Mood], period: Period, today: date
     Weeks reach back at most WEEKS_SHOWN weeks and months MONTHS_SHOWN months; years go back to the
     first year with a mood. Periods in between with no mood are kept as gaps.
     """
-    last = period_start(today, period)
-    past_moods = [day for day in moods if day <= today]
-    if not past_moods:
+    # The days in order (nearly free when they come sorted): each period's days are then one slice, found by
+    # bisection and summed in C, rather than a Python step for every day of years of writing.
+    days = sorted(moods)
+    if not days or days[0] > today:
         return []
-    first = period_start(min(past_moods), period)
+    last = period_start(today, period)
+    first = period_start(days[0], period)
     if period is Period.WEEK:
         first = max(first, periods_back(last, period, WEEKS_SHOWN))
     elif period is Period.MONTH:
         first = max(first, periods_back(last, period, MONTHS_SHOWN))
-    grouped: dict[datetime.date, list[Mood]] = defaultdict(list)
-    in_range = [(day, mood) for day, mood in moods.items() if first <= day <= today]
-    # The period of each day, worked out inline: this runs over every day of years of writing.
-    if period is Period.WEEK:
-        for day, mood in in_range:
-            grouped[day - datetime.timedelta(days=day.weekday())].append(mood)
-    elif period is Period.MONTH:
-        for day, mood in in_range:
-            grouped[day.replace(day=1)].append(mood)
-    else:
-        for day, mood in in_range:
-            grouped[day.replace(month=1, day=1)].append(mood)
+    low, end = bisect_left(days, first), bisect_right(days, today)
     result = []
     start = first
     while start <= last:
-        day_values = grouped.get(start, [])
-        result.append(PeriodMood(start=start, period=period, average=mean(day_values), days=len(day_values)))
-        start = next_period_start(start, period)
+        following = next_period_start(start, period)
+        high = bisect_left(days, following, low, end)
+        total = sum(map(moods.__getitem__, days[low:high]))
+        result.append(PeriodMood(start=start, period=period, average=mean_of_total(total, high - low), days=high - low))
+        low, start = high, following
     return result
 
 
@@ -285,22 +278,35 @@ def day_label(day: datetime.date, average: Mood | None) -> str:
 
 def year_in_pixels(moods: dict[datetime.date, Mood], year: int, today: datetime.date) -> list[list[PixelDay]]:
     """Twelve lists (January to December), one PixelDay per day of that month."""
-    months = []
-    for month in range(1, 13):
-        day = datetime.date(year, month, 1)
-        days = []
-        while day.month == month:
-            average = moods.get(day)
-            step = None if average is None else nearest_mood(average)
-            days.append(PixelDay(day, average, day > today, step))
-            day += ONE_DAY
-        months.append(days)
-    return months
+    return [
+        [
+            PixelDay(day, average, day > today, None if average is None else nearest_mood(average))
+            for day, average in zip(days, map(moods.get, days), strict=True)
+        ]
+        for days in days_of_months(year)
+    ]
+
+
+@lru_cache(maxsize=16)
+def days_of_months(year: int) -> tuple[tuple[datetime.date, ...], ...]:
+    """The dates of each month of a year: the same for every writer, so made once."""
+    return tuple(
+        tuple(datetime.date(year, month, day) for day in range(1, calendar.monthrange(year, month)[1] + 1))
+        for month in range(1, 13)
+    )
 
 
 def years_with_moods(moods: dict[datetime.date, Mood], today: datetime.date) -> list[int]:
     """Years that can be shown as pixels: those with a mood, plus this year; oldest first."""
-    return sorted({day.year for day in moods} | {today.year})
+    years = {today.year}
+    # Year by year through the sorted days, jumping to the next year's first day rather than visiting each.
+    days = sorted(moods)
+    index = 0
+    while index < len(days):
+        year = days[index].year
+        years.add(year)
+        index = bisect_left(days, datetime.date(year + 1, 1, 1), index)
+    return sorted(years)
 
 
 # --- mood by tag, feelings, time of day ----------------------------------------------------------------
@@ -468,17 +474,21 @@ def with_people(
     moods: dict[datetime.date, Mood], days_with_contact: set[datetime.date], min_days: int = MIN_DAYS_EACH_SIDE
 ) -> WithPeople:
     """Mood on days with a logged contact against days without; and on the day after each kind of day."""
-    same_with, same_without, after_with, after_without = [], [], [], []
-    for day, mood in moods.items():
-        (same_with if day in days_with_contact else same_without).append(mood)
-        (after_with if day - ONE_DAY in days_with_contact else after_without).append(mood)
+    # Sets and sums rather than a Python step per day: this runs over years of days. "Without" is all the
+    # days less those with, and its sum the total less theirs (exact: moods are whole numbers and fractions).
+    total, days = sum(moods.values()), len(moods)
+
+    def compare(days_with: set[datetime.date]) -> Comparison:
+        total_with, count = sum(map(moods.__getitem__, days_with)), len(days_with)
+        return Comparison(
+            GroupMood(mean_of_total(total_with, count), count),
+            GroupMood(mean_of_total(total - total_with, days - count), days - count),
+            min_days,
+        )
+
     return WithPeople(
-        same_day=Comparison(
-            GroupMood(mean(same_with), len(same_with)), GroupMood(mean(same_without), len(same_without)), min_days
-        ),
-        day_after=Comparison(
-            GroupMood(mean(after_with), len(after_with)), GroupMood(mean(after_without), len(after_without)), min_days
-        ),
+        same_day=compare(moods.keys() & days_with_contact),
+        day_after=compare(moods.keys() & {day + ONE_DAY for day in days_with_contact}),
         days_with_contact=len(days_with_contact),
     )
 
@@ -494,11 +504,11 @@ class MonthReached:
 
     @property
     def label(self) -> str:
-        return f"{self.start:%B %Y}"
+        return f"{MONTH_NAMES[self.start.month - 1]} {self.start.year}"
 
     @property
     def short_label(self) -> str:
-        return f"{self.start:%b}"
+        return SHORT_MONTH_NAMES[self.start.month - 1]
 
 
 def months_reached_span(

@@ -52,8 +52,11 @@ def _text(value: object) -> str:
     return escape(str(value), quote=True)
 
 
+@lru_cache(maxsize=4096)
 def _number(value: float) -> str:
-    """Coordinates with at most two decimals: shorter markup, no visible difference."""
+    """Coordinates with at most two decimals: shorter markup, no visible difference.
+
+    Remembered: the same few hundred positions are drawn on every page."""
     return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
@@ -228,12 +231,23 @@ def pixel_desc(year: int, months: Sequence[Sequence[PixelDay]]) -> str:
 
 def table_body(rows: Iterable[Sequence[object]]) -> SafeString:
     """<tbody> rows for a chart's data table: the first cell heads its row. Built here rather than in a
-    template loop because the tables together hold hundreds of cells (the pixel table alone 372)."""
+    template loop because the tables together hold hundreds of cells."""
     parts = []
     for header, *cells in rows:
         tds = "".join(f"<td>{_text(cell)}</td>" for cell in cells)
         parts.append(f'<tr><th scope="row">{_text(header)}</th>{tds}</tr>')
     return mark_safe("".join(parts))  # noqa: S308 (every cell is escaped)
+
+
+def figures_table_body(rows: Iterable[tuple[int, Sequence[int | str]]]) -> SafeString:
+    """The same for a table of figures only (the pixel table's 372 cells): (row number, cells), each cell a
+    whole number, a figure such as "3.5" made by `one_decimal`, or empty. Nothing in it needs escaping."""
+    return mark_safe(  # noqa: S308 (numbers only)
+        "".join(
+            f'<tr><th scope="row">{number}</th>{"".join([f"<td>{cell}</td>" for cell in cells])}</tr>'
+            for number, cells in rows
+        )
+    )
 
 
 def mood_swatch(step: int) -> SafeString:

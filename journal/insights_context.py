@@ -31,6 +31,7 @@ from __future__ import annotations
 import datetime
 import json
 from dataclasses import dataclass
+from itertools import zip_longest
 from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
@@ -249,19 +250,22 @@ def _pixels(moods: dict, year: int, today: datetime.date) -> Chart:
     desc = charts.pixel_desc(year, months)
     svg = charts.pixel_grid("pixels", year, months, desc=desc)
     # The table mirrors the grid: one row per day of the month, one column per month, the mood as a figure.
-    rows = []
-    for day_number in range(1, 32):
-        cells = []
-        for days in months:
-            pixel = days[day_number - 1] if day_number <= len(days) else None
-            if pixel is None or pixel.is_future or pixel.average is None:
-                cells.append("")
-            elif pixel.average.denominator == 1:
-                cells.append(pixel.mood_step)
-            else:
-                cells.append(insights.one_decimal(pixel.average))
-        rows.append({"day": day_number, "cells": cells})
-    body = charts.table_body((row["day"], *row["cells"]) for row in rows)
+    columns = [
+        [
+            ""
+            if pixel.is_future or pixel.average is None
+            else pixel.mood_step
+            if pixel.average.denominator == 1
+            else insights.one_decimal(pixel.average)
+            for pixel in days
+        ]
+        for days in months
+    ]
+    rows = [
+        {"day": number, "cells": list(cells)}
+        for number, cells in enumerate(zip_longest(*columns, fillvalue=""), start=1)
+    ]
+    body = charts.figures_table_body((row["day"], row["cells"]) for row in rows)
     return Chart(svg=svg, desc=desc, rows=rows, table_body=body)
 
 
