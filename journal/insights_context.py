@@ -120,14 +120,10 @@ def _each_entry_once(entries: QuerySet) -> QuerySet:
 def load_entry_figures(entries: QuerySet, zone: ZoneInfo) -> EntryFigures:
     """One read, whatever the number of entries; never a title or a body."""
     scope = _each_entry_once(entries)
-    local_hour = Cast(ExtractHour("created_at", tzinfo=zone), IntegerField())
     if not _sums_in_database(scope):
-        return _entry_figures_from_rows(scope, local_hour)
-    # Annotated in the order they are listed: the statement names the columns by position.
-    columns = scope.annotate(
-        entry_id=F("pk"), day=F("entry_date"), entry_mood=F("mood"), local_hour=local_hour, entry_feelings=F("feelings")
-    ).values_list("entry_id", "day", "entry_mood", "local_hour", "entry_feelings")
-    sums = insights_sql.entry_sums(columns)
+        return _entry_figures_from_rows(scope, zone)
+    # Plain columns, in the order the statement names them.
+    sums = insights_sql.entry_sums(scope.values_list("pk", "entry_date", "mood", "created_at", "feelings"), zone)
     tags: dict[str, MoodSum] = {}
     for name, total, count in sums.tags:
         earlier = tags.get(name, MoodSum(name, 0, 0))
@@ -140,7 +136,7 @@ def load_entry_figures(entries: QuerySet, zone: ZoneInfo) -> EntryFigures:
     )
 
 
-def _entry_figures_from_rows(scope: QuerySet, local_hour: Cast) -> EntryFigures:
+def _entry_figures_from_rows(scope: QuerySet, zone: ZoneInfo) -> EntryFigures:
     """The same figures from one row per entry and tag (an entry without tags gives one row with no tag):
     day, mood, local hour begun, feeling words as JSON text. Entries are counted once each here; the feeling
     words of all of them are parsed in one go, not once per row."""
@@ -148,7 +144,7 @@ def _entry_figures_from_rows(scope: QuerySet, local_hour: Cast) -> EntryFigures:
         entry_id=F("pk"),
         day=F("entry_date"),
         entry_mood=F("mood"),
-        local_hour=local_hour,
+        local_hour=Cast(ExtractHour("created_at", tzinfo=zone), IntegerField()),
         feelings_json=Cast("feelings", TextField()),
         tag_name=F("tags__name"),
     ).values_list("entry_id", "day", "entry_mood", "local_hour", "feelings_json", "tag_name")
@@ -187,16 +183,16 @@ def _entry_figures_from_rows(scope: QuerySet, local_hour: Cast) -> EntryFigures:
 
 def load_contact_figures(contacts: QuerySet, zone: ZoneInfo, today: datetime.date) -> ContactFigures:
     """The local days with a contact and the people reached month by month: one read, never a note."""
-    rows = (
-        contacts.order_by()
-        .annotate(local_day=Cast(TruncDate("happened_at", tzinfo=zone), DateField()), contact_person=F("person_id"))
-        .values_list("local_day", "contact_person")
-    )
-    if _sums_in_database(rows):
-        sums = insights_sql.contact_sums(rows, insights.months_reached_span(today))
+    contacts = contacts.order_by()
+    if _sums_in_database(contacts):
+        span = insights.months_reached_span(today)
+        sums = insights_sql.contact_sums(contacts.values_list("happened_at", "person_id"), zone, span)
         return ContactFigures(
             days=sums.days, months=insights.months_reached(sums.months, today), people=sums.people_since
         )
+    rows = contacts.annotate(
+        local_day=Cast(TruncDate("happened_at", tzinfo=zone), DateField()), contact_person=F("person_id")
+    ).values_list("local_day", "contact_person")
     contact_rows: list[ContactRow] = list(rows)  # (day, person id) tuples
     months = insights.people_reached_by_month(contact_rows, today)
     return ContactFigures(

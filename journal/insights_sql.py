@@ -8,7 +8,8 @@ in journal/insights.py; tests/test_insights_figures.py and tests/test_insights_d
 paths to each other.
 
 Each statement starts from the caller's queryset compiled to SQL (a CTE), so what may be seen is decided in
-one place, by the caller; the local day and hour in it are Django's own time-zone conversions.
+one place, by the caller. Local days and hours are PostgreSQL's conversion with the writer's zone name,
+`AT TIME ZONE`, as Django's own `tzinfo=` functions write it (insights_context uses those on the other path).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from __future__ import annotations
 import datetime
 import json
 from typing import NamedTuple
+from zoneinfo import ZoneInfo
 
 from django.db import connections
 from django.db.models import QuerySet
@@ -41,9 +43,9 @@ class ContactSums(NamedTuple):
     people_since: int  # different people with a contact on or after the first day asked about
 
 
-def entry_sums(entries: QuerySet) -> EntrySums:
-    """One statement over `entries`, a values_list of (id, entry date, mood, local hour begun, feelings),
-    each entry once."""
+def entry_sums(entries: QuerySet, zone: ZoneInfo) -> EntrySums:
+    """One statement over `entries`, a values_list of (id, entry date, mood, created at, feelings), each entry
+    once; hours are local to `zone`."""
     from journal.models import Entry, Tag
 
     connection = connections[entries.db]
@@ -54,7 +56,7 @@ def entry_sums(entries: QuerySet) -> EntrySums:
     # One row: each figure comes as arrays (thousands of days cost far less to send that way than as rows).
     # NOT MATERIALIZED lets each part read only the columns it needs (the feeling words alone need the JSON).
     sql = (
-        f"WITH entry (id, entry_date, mood, local_hour, feelings) AS NOT MATERIALIZED ({scope_sql}) "  # noqa: S608
+        f"WITH entry (id, entry_date, mood, created_at, feelings) AS NOT MATERIALIZED ({scope_sql}) "  # noqa: S608
         "SELECT day.dates, day.totals, day.counts, tag.names, tag.totals, tag.counts, hour.hours, hour.counts, "
         "word.words FROM "
         "(SELECT array_agg(entry_date) AS dates, array_agg(total) AS totals, array_agg(count) AS counts "
@@ -67,8 +69,9 @@ def entry_sums(entries: QuerySet) -> EntrySums:
         f"FROM entry JOIN {quote(links.db_table)} link ON link.{link_entry} = entry.id "
         f"WHERE entry.mood IS NOT NULL GROUP BY link.{link_tag}) AS per_tag "
         f"JOIN {quote(Tag._meta.db_table)} tag ON tag.{quote(Tag._meta.pk.column)} = per_tag.tag_id) AS tag, "
-        "(SELECT array_agg(local_hour) AS hours, array_agg(count) AS counts "
-        "FROM (SELECT local_hour, COUNT(*)::integer AS count FROM entry GROUP BY local_hour) AS per_hour) AS hour, "
+        "(SELECT array_agg(local_hour) AS hours, array_agg(count) AS counts FROM (SELECT local_hour, "
+        "COUNT(*)::integer AS count FROM (SELECT date_part('hour', created_at AT TIME ZONE %s)::integer AS local_hour "
+        "FROM entry) AS begun GROUP BY local_hour) AS per_hour) AS hour, "
         # Each entry names a word once however often it is listed; anything but a list of strings names none.
         "(SELECT jsonb_agg(jsonb_build_array(word, entries, entry_ids)) AS words "
         "FROM (SELECT word, COUNT(*) AS entries, "
@@ -78,7 +81,7 @@ def entry_sums(entries: QuerySet) -> EntrySums:
         "AS element WHERE jsonb_typeof(element.value) = 'string') AS named GROUP BY word) AS per_word) AS word"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, (*scope_params, FOLDED_WORD))
+        cursor.execute(sql, (*scope_params, zone.key, FOLDED_WORD))
         days, day_totals, day_counts, tag_names, tag_totals, tag_counts, hours, hour_counts, words = cursor.fetchone()
     # array_agg gives NULL, not an empty array, when there is nothing to gather.
     return EntrySums(
@@ -92,14 +95,17 @@ def entry_sums(entries: QuerySet) -> EntrySums:
     )
 
 
-def contact_sums(contacts: QuerySet, months: tuple[datetime.date, datetime.date]) -> ContactSums:
-    """One statement over `contacts`, a values_list of (local day, person id): the days with a contact, and
-    per month from months[0] up to (not including) months[1], with the people reached since months[0]."""
+def contact_sums(contacts: QuerySet, zone: ZoneInfo, months: tuple[datetime.date, datetime.date]) -> ContactSums:
+    """One statement over `contacts`, a values_list of (happened at, person id): the local days (in `zone`)
+    with a contact, and per month from months[0] up to (not including) months[1], with the people reached
+    since months[0]."""
     connection = connections[contacts.db]
     scope_sql, scope_params = contacts.query.sql_with_params()
     first, end = months
     sql = (
-        f"WITH contact (local_day, person_id) AS ({scope_sql}) "  # noqa: S608
+        f"WITH logged (happened_at, person_id) AS ({scope_sql}), "  # noqa: S608
+        # Each contact's local day, worked out once for the three parts below.
+        "contact AS MATERIALIZED (SELECT (happened_at AT TIME ZONE %s)::date AS local_day, person_id FROM logged) "
         "SELECT day.days, month.months, month.people, month.contacts, since.people FROM "
         "(SELECT array_agg(local_day) AS days FROM (SELECT local_day FROM contact GROUP BY local_day) AS per_day) "
         "AS day, "
@@ -110,7 +116,7 @@ def contact_sums(contacts: QuerySet, months: tuple[datetime.date, datetime.date]
         "(SELECT COUNT(DISTINCT person_id)::integer AS people FROM contact WHERE local_day >= %s) AS since"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, (*scope_params, first, end, first))
+        cursor.execute(sql, (*scope_params, zone.key, first, end, first))
         days, month_starts, people, contacts_logged, people_since = cursor.fetchone()
     return ContactSums(
         days=set(days or ()),
