@@ -41,56 +41,57 @@ def accepted_share_with_writer(share_id: int, practitioner: "User") -> "Share | 
     On PostgreSQL this is one SQL statement built once: compiling the two joins on every request cost more than
     running them. Elsewhere (SQLite for `make run`, which needs Django's value conversions) it is the queryset.
     """
+    from accounts.models import DataKey, User
     from connections.sharing.models import Share
 
     if connection.vendor != "postgresql":
         shares = Share.objects.for_practitioner(practitioner).select_related("writer", "writer__data_key")
         return shares.filter(pk=share_id).first()
-    sql, models_and_names = _share_with_writer_sql()
+    sql, (share_fields, writer_fields, key_fields) = _share_with_writer_sql()
     with connection.cursor() as cursor:
         cursor.execute(sql, [share_id, practitioner.pk])
         row = cursor.fetchone()
     if row is None:
         return None
-    instances = []
-    start = 0
-    for model, names in models_and_names:
-        values = row[start : start + len(names)]
-        start += len(names)
-        # The data key's primary key is its user: all NULL from the outer join when the writer has none yet.
-        instances.append(model.from_db(connection.alias, names, values) if values[0] is not None else None)
-    share, writer, data_key = instances
-    share.writer = writer
-    if data_key is not None:
-        writer.data_key = data_key
+    writer_starts = len(share_fields)
+    key_starts = writer_starts + len(writer_fields)
+    share = Share.from_db(connection.alias, share_fields, row[:writer_starts])
+    share.writer = User.from_db(connection.alias, writer_fields, row[writer_starts:key_starts])
+    # The data key's primary key is its user: NULL from the outer join when the writer has no key yet.
+    if row[key_starts] is not None:
+        share.writer.data_key = DataKey.from_db(connection.alias, key_fields, row[key_starts:])
     return share
 
 
 @cache
-def _share_with_writer_sql() -> tuple[str, list[tuple[type[models.Model], list[str]]]]:
-    """for_practitioner(...).select_related("writer", "writer__data_key") as SQL, and each model's columns in order."""
+def _share_with_writer_sql() -> tuple[str, tuple[list[str], list[str], list[str]]]:
+    """for_practitioner(...).select_related("writer", "writer__data_key") as SQL: the text, and the field names
+    of the share's, the writer's and the data key's columns, in the order selected."""
     from accounts.models import DataKey, User
     from connections.sharing.models import Share
 
     quote = connection.ops.quote_name
-    aliased = [(Share, "s"), (User, "w"), (DataKey, "k")]
-    columns = ", ".join(
-        f"{alias}.{quote(field.column)}" for model, alias in aliased for field in model._meta.concrete_fields
-    )
 
     def column(model: type[models.Model], name: str) -> str:
         return quote(model._meta.get_field(name).column)
 
+    aliased = ((Share, "s"), (User, "w"), (DataKey, "k"))
+    columns = ", ".join(
+        f"{alias}.{quote(field.column)}" for model, alias in aliased for field in model._meta.concrete_fields
+    )
+    user_id = quote(User._meta.pk.column)
     # Only quoted names from model metadata go into the text; the ids are bound parameters.
     sql = (
         f"SELECT {columns} FROM {quote(Share._meta.db_table)} s"  # noqa: S608
-        f" INNER JOIN {quote(User._meta.db_table)} w ON w.{quote(User._meta.pk.column)} = s.{column(Share, 'writer')}"
-        f" LEFT JOIN {quote(DataKey._meta.db_table)} k"
-        f" ON k.{column(DataKey, 'user')} = w.{quote(User._meta.pk.column)}"
+        f" INNER JOIN {quote(User._meta.db_table)} w ON w.{user_id} = s.{column(Share, 'writer')}"
+        f" LEFT JOIN {quote(DataKey._meta.db_table)} k ON k.{column(DataKey, 'user')} = w.{user_id}"
         f" WHERE s.{quote(Share._meta.pk.column)} = %s AND s.{column(Share, 'practitioner')} = %s"
         f" AND s.{column(Share, 'accepted_at')} IS NOT NULL"
     )
-    return sql, [(model, [field.attname for field in model._meta.concrete_fields]) for model, _ in aliased]
+    share_fields, writer_fields, key_fields = (
+        [field.attname for field in model._meta.concrete_fields] for model, _ in aliased
+    )
+    return sql, (share_fields, writer_fields, key_fields)
 
 
 @cache
@@ -250,25 +251,27 @@ def scoped_entry_rows(
 
 
 def _rows_with_tags(fetched: list[tuple]) -> list[ScopedEntryRow]:
-    """One ScopedEntryRow per entry from rows repeated once per tag. Values are normalised here because SQLite
-    (make run) hands back dates, flags and JSON as text or integers where PostgreSQL gives Python types."""
-    rows: list[ScopedEntryRow] = []
-    for entry_id, entry_date, mood, feelings, title_sealed, body_sealed, is_marked_read, tag_name in fetched:
-        if not rows or rows[-1].id != entry_id:
-            rows.append(
-                ScopedEntryRow(
-                    id=entry_id,
-                    entry_date=entry_date if isinstance(entry_date, date) else date.fromisoformat(entry_date),
-                    mood=mood,
-                    feelings=json.loads(feelings) if isinstance(feelings, str) else list(feelings or []),
-                    title_sealed=bytes(title_sealed),
-                    body_sealed=bytes(body_sealed),
-                    is_marked_read=bool(is_marked_read),
-                    tag_names=[],
-                )
-            )
+    """One ScopedEntryRow per entry, in order, from rows repeated once per tag. Values are normalised here because
+    SQLite (make run) hands back dates, flags and JSON as text or integers where PostgreSQL gives Python types."""
+    entries: dict[int, tuple] = {}
+    tag_names: dict[int, list[str]] = {}
+    for *values, tag_name in fetched:
+        entry_id = values[0]
+        if entry_id not in entries:
+            entries[entry_id] = tuple(values)
+            tag_names[entry_id] = []
         if tag_name is not None:
-            rows[-1].tag_names.append(tag_name)
-    for row in rows:
-        row.tag_names.sort(key=str.casefold)
-    return rows
+            tag_names[entry_id].append(tag_name)
+    return [
+        ScopedEntryRow(
+            id=entry_id,
+            entry_date=entry_date if isinstance(entry_date, date) else date.fromisoformat(entry_date),
+            mood=mood,
+            feelings=json.loads(feelings) if isinstance(feelings, str) else list(feelings or []),
+            title_sealed=bytes(title_sealed),
+            body_sealed=bytes(body_sealed),
+            is_marked_read=bool(is_marked_read),
+            tag_names=sorted(tag_names[entry_id], key=str.casefold),
+        )
+        for entry_id, entry_date, mood, feelings, title_sealed, body_sealed, is_marked_read in entries.values()
+    ]
