@@ -1,8 +1,9 @@
 """Sharing: the practitioner's shared view against the floor, and revoke-then-read cycles.
 
 - A writer with 5,000 entries shares 1,000 of them (by tag, by hand and from a date on, with moods); the
-  practitioner's feed (first page, 25 entries, each opened with the writer's key) must keep at least 0.45 of the
-  floor's throughput. The entry page is measured the same way.
+  practitioner's feed (first page, 20 entries, each opened with the writer's key) must keep at least 0.45 of the
+  floor's throughput. The entry page is measured the same way. Each adds three statements to the floor's: the
+  share with the writer's key, the access-log row, and the entries with their read marks and tag names.
 - 1,000 cycles through the real server: a share starts and is accepted, the practitioner reads, the writer
   revokes (POST, as the button does), the practitioner reads again. Any read that succeeds after a revoke, or
   any access-log row written after it, counts; the row passes only at zero.
