@@ -25,6 +25,7 @@ from html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from journal.insights import (
+    MONTH_NAMES,
     MOOD_MAX,
     MOOD_MIN,
     MOOD_WORDS,
@@ -257,6 +258,19 @@ def mood_swatch(step: int) -> SafeString:
         f'xmlns="http://www.w3.org/2000/svg"><rect class="pixel mood-{step}" width="20" height="20" rx="3"/>'
         f'<text class="pixel-digit pixel-digit--{step}" x="10" y="10" text-anchor="middle" '
         f'dominant-baseline="central">{step}</text></svg>'
+    )
+
+
+def legend_items() -> SafeString:
+    """The key to the pixel colours as list items, very good first."""
+    items = [f"<li>{mood_swatch(step)} {step}, {MOOD_WORDS[step]}</li>" for step in range(MOOD_MAX, MOOD_MIN - 1, -1)]
+    return mark_safe("".join(items))  # noqa: S308 (no text from outside)
+
+
+def month_headers() -> SafeString:
+    """The pixel table's column headings: each month's short name, its full name in an <abbr>."""
+    return mark_safe(  # noqa: S308 (no text from outside)
+        "".join(f'<th scope="col"><abbr title="{name}">{name[:3]}</abbr></th>' for name in MONTH_NAMES)
     )
 
 

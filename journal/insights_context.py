@@ -48,7 +48,6 @@ from journal.insights import (
     MIN_DAYS_EACH_SIDE,
     MIN_ENTRIES_PER_TAG,
     MONTHS_SHOWN,
-    MOOD_WORDS,
     WEEKS_SHOWN,
     ContactRow,
     MoodSum,
@@ -60,10 +59,10 @@ if TYPE_CHECKING:
 
 TAGS_SHOWN = 12
 FEELINGS_SHOWN = 15
-# The key to the pixel colours: the same for every page, so built once.
-LEGEND = [{"step": step, "word": MOOD_WORDS[step], "swatch": charts.mood_swatch(step)} for step in range(5, 0, -1)]
+# The key to the pixel colours and the pixel table's column headings: the same on every page, so built once.
+LEGEND = charts.legend_items()
 EMPTY_SWATCH = charts.empty_swatch()
-MONTH_NAMES = [(name[:3], name) for name in insights.MONTH_NAMES]
+MONTH_HEADERS = charts.month_headers()
 
 
 def chart_options(query: QueryDict) -> tuple[Period, int | None]:
@@ -415,7 +414,7 @@ def insights_chart_context(
             for choice in years
         ],
         "pixels": _pixels(moods, year, today),
-        "month_names": MONTH_NAMES,
+        "month_headers": MONTH_HEADERS,
         "legend": LEGEND,
         "empty_swatch": EMPTY_SWATCH,
         "tags": _tags(figures),
