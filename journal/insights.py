@@ -511,41 +511,30 @@ class MonthReached:
         return SHORT_MONTH_NAMES[self.start.month - 1]
 
 
-def months_reached_span(
-    today: datetime.date, months: int = REACHED_MONTHS_SHOWN
-) -> tuple[datetime.date, datetime.date]:
-    """The first day of the first month shown and the first day after the last one (this month)."""
-    last = today.replace(day=1)
-    return periods_back(last, Period.MONTH, months), next_period_start(last, Period.MONTH)
+def first_month_reached(today: datetime.date, months: int = REACHED_MONTHS_SHOWN) -> datetime.date:
+    """The first day of the first of the `months` months shown, this one the last."""
+    return periods_back(today.replace(day=1), Period.MONTH, months)
 
 
 def people_reached_by_month(
     contacts: Iterable[ContactRow], today: datetime.date, months: int = REACHED_MONTHS_SHOWN
 ) -> list[MonthReached]:
     """Per local month, oldest first, the last `months` months up to this one (a month with nobody is 0)."""
-    first, end = months_reached_span(today, months)
+    last = today.replace(day=1)
+    first = first_month_reached(today, months)
     people: dict[datetime.date, set[int]] = defaultdict(set)
     counts: Counter[datetime.date] = Counter()
     for local_day, person_id in contacts:
         if local_day < first:  # most of a long history: skip it before any date arithmetic
             continue
-        if local_day < end:
-            month = local_day.replace(day=1)
+        month = local_day.replace(day=1)
+        if month <= last:
             people[month].add(person_id)
             counts[month] += 1
-    return months_reached({month: (len(people[month]), counts[month]) for month in counts}, today, months)
-
-
-def months_reached(
-    sums: Mapping[datetime.date, tuple[int, int]], today: datetime.date, months: int = REACHED_MONTHS_SHOWN
-) -> list[MonthReached]:
-    """The same from (people, contacts) per month start, as the database sums them (months not given are 0)."""
-    first, end = months_reached_span(today, months)
     result = []
     month = first
-    while month < end:
-        people, contacts = sums.get(month, (0, 0))
-        result.append(MonthReached(start=month, people=people, contacts=contacts))
+    while month <= last:
+        result.append(MonthReached(start=month, people=len(people[month]), contacts=counts[month]))
         month = next_period_start(month, Period.MONTH)
     return result
 

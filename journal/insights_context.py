@@ -183,21 +183,20 @@ def _entry_figures_from_rows(scope: QuerySet, zone: ZoneInfo) -> EntryFigures:
 def load_contact_figures(contacts: QuerySet, zone: ZoneInfo, today: datetime.date) -> ContactFigures:
     """The local days with a contact and the people reached month by month: one read, never a note."""
     contacts = contacts.order_by()
+    first = insights.first_month_reached(today)
     if _sums_in_database(contacts):
-        span = insights.months_reached_span(today)
-        sums = insights_sql.contact_sums(contacts.values_list("happened_at", "person_id"), zone, span)
-        return ContactFigures(
-            days=sums.days, months=insights.months_reached(sums.months, today), people=sums.people_since
-        )
-    rows = contacts.annotate(
-        local_day=Cast(TruncDate("happened_at", tzinfo=zone), DateField()), contact_person=F("person_id")
-    ).values_list("local_day", "contact_person")
-    contact_rows: list[ContactRow] = list(rows)  # (day, person id) tuples
-    months = insights.people_reached_by_month(contact_rows, today)
+        sums = insights_sql.contact_sums(contacts.values_list("happened_at", "person_id"), zone, first)
+        days, recent = sums.days, sums.recent
+    else:
+        rows = contacts.annotate(
+            local_day=Cast(TruncDate("happened_at", tzinfo=zone), DateField()), contact_person=F("person_id")
+        ).values_list("local_day", "contact_person")
+        contact_rows: list[ContactRow] = list(rows)  # (day, person id) tuples
+        days, recent = insights.contact_days(contact_rows), contact_rows
     return ContactFigures(
-        days=insights.contact_days(contact_rows),
-        months=months,
-        people=insights.people_reached_since(contact_rows, months[0].start),
+        days=days,
+        months=insights.people_reached_by_month(recent, today),
+        people=insights.people_reached_since(recent, first),
     )
 
 

@@ -39,8 +39,7 @@ class EntrySums(NamedTuple):
 
 class ContactSums(NamedTuple):
     days: set[datetime.date]  # local days with at least one logged contact
-    months: dict[datetime.date, tuple[int, int]]  # month start: (different people, contacts)
-    people_since: int  # different people with a contact on or after the first day asked about
+    recent: list[tuple[datetime.date, int]]  # (local day, person id) of each contact since the day asked about
 
 
 def entry_sums(entries: QuerySet, zone: ZoneInfo) -> EntrySums:
@@ -72,13 +71,18 @@ def entry_sums(entries: QuerySet, zone: ZoneInfo) -> EntrySums:
         "(SELECT array_agg(local_hour) AS hours, array_agg(count) AS counts FROM (SELECT local_hour, "
         "COUNT(*)::integer AS count FROM (SELECT date_part('hour', created_at AT TIME ZONE %s)::integer AS local_hour "
         "FROM entry) AS begun GROUP BY local_hour) AS per_hour) AS hour, "
-        # Each entry names a word once however often it is listed; anything but a list of strings names none.
+        # Feeling words: each distinct list of words is read once, however many entries chose it (writers come
+        # back to the same few), and an entry names a word once however often its list repeats it. Anything
+        # but a list of strings names none. The ids of the entries naming a word are looked up only when some
+        # word is not in its folded form (see FOLDED_WORD); `@>` matches a string in a list exactly.
         "(SELECT jsonb_agg(jsonb_build_array(word, entries, entry_ids)) AS words "
-        "FROM (SELECT word, COUNT(*) AS entries, "
-        "CASE WHEN bool_and(word ~ %s) OVER () THEN NULL ELSE array_agg(id) END AS entry_ids "
-        "FROM (SELECT DISTINCT entry.id, element.value #>> '{}' AS word FROM entry CROSS JOIN LATERAL "
-        "jsonb_array_elements(CASE jsonb_typeof(entry.feelings) WHEN 'array' THEN entry.feelings ELSE '[]' END) "
-        "AS element WHERE jsonb_typeof(element.value) = 'string') AS named GROUP BY word) AS per_word) AS word"
+        "FROM (SELECT word, SUM(entries)::integer AS entries, CASE WHEN bool_and(word ~ %s) OVER () THEN NULL "
+        "ELSE (SELECT array_agg(entry.id) FROM entry WHERE entry.feelings @> jsonb_build_array(word)) END "
+        "AS entry_ids FROM (SELECT DISTINCT list.number, list.entries, element.value #>> '{}' AS word "
+        "FROM (SELECT row_number() OVER () AS number, feelings, COUNT(*) AS entries FROM entry GROUP BY feelings) "
+        "AS list CROSS JOIN LATERAL jsonb_array_elements("
+        "CASE jsonb_typeof(list.feelings) WHEN 'array' THEN list.feelings ELSE '[]' END) AS element "
+        "WHERE jsonb_typeof(element.value) = 'string') AS named GROUP BY word) AS per_word) AS word"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, (*scope_params, zone.key, FOLDED_WORD))
@@ -95,31 +99,23 @@ def entry_sums(entries: QuerySet, zone: ZoneInfo) -> EntrySums:
     )
 
 
-def contact_sums(contacts: QuerySet, zone: ZoneInfo, months: tuple[datetime.date, datetime.date]) -> ContactSums:
+def contact_sums(contacts: QuerySet, zone: ZoneInfo, since: datetime.date) -> ContactSums:
     """One statement over `contacts`, a values_list of (happened at, person id): the local days (in `zone`)
-    with a contact, and per month from months[0] up to (not including) months[1], with the people reached
-    since months[0]."""
+    with a contact, and the day and person of each contact on or after the local day `since`.
+
+    Not summed further: the days come as one array (Python's set() removes repeats faster than a GROUP BY),
+    and the few recent contacts are counted per month by the same Python as on the row-by-row path."""
     connection = connections[contacts.db]
     scope_sql, scope_params = contacts.query.sql_with_params()
-    first, end = months
     sql = (
-        f"WITH logged (happened_at, person_id) AS ({scope_sql}), "  # noqa: S608
-        # Each contact's local day, worked out once for the three parts below.
-        "contact AS MATERIALIZED (SELECT (happened_at AT TIME ZONE %s)::date AS local_day, person_id FROM logged) "
-        "SELECT day.days, month.months, month.people, month.contacts, since.people FROM "
-        "(SELECT array_agg(local_day) AS days FROM (SELECT local_day FROM contact GROUP BY local_day) AS per_day) "
-        "AS day, "
-        "(SELECT array_agg(month) AS months, array_agg(people) AS people, array_agg(contacts) AS contacts "
-        "FROM (SELECT date_trunc('month', local_day::timestamp)::date AS month, "
-        "COUNT(DISTINCT person_id)::integer AS people, COUNT(*)::integer AS contacts "
-        "FROM contact WHERE local_day >= %s AND local_day < %s GROUP BY 1) AS per_month) AS month, "
-        "(SELECT COUNT(DISTINCT person_id)::integer AS people FROM contact WHERE local_day >= %s) AS since"
+        "SELECT array_agg(local_day), array_agg(local_day) FILTER (WHERE local_day >= %s), "  # noqa: S608
+        "array_agg(person_id) FILTER (WHERE local_day >= %s) "
+        f"FROM (SELECT (happened_at AT TIME ZONE %s)::date AS local_day, person_id FROM ({scope_sql}) AS logged "
+        # OFFSET 0 keeps PostgreSQL from folding this into the aggregates above, where each mention of local_day
+        # would convert the time again: once per contact instead of three times.
+        "(happened_at, person_id) OFFSET 0) AS contact"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, (*scope_params, zone.key, first, end, first))
-        days, month_starts, people, contacts_logged, people_since = cursor.fetchone()
-    return ContactSums(
-        days=set(days or ()),
-        months=dict(zip(month_starts or (), zip(people or (), contacts_logged or (), strict=True), strict=True)),
-        people_since=people_since,
-    )
+        cursor.execute(sql, (since, since, zone.key, *scope_params))
+        days, recent_days, recent_people = cursor.fetchone()
+    return ContactSums(days=set(days or ()), recent=list(zip(recent_days or (), recent_people or (), strict=True)))
