@@ -7,9 +7,10 @@ server, interleaved with the floor (/bench/floor/):
 - the insights page by month (the default view, this year's pixels): at least 0.3 of the floor's throughput;
 - the same page by week, with an earlier year's pixels: the same target.
 
-The page makes two reads, both summed by PostgreSQL (entries: moods per local day, per tag and per hour, entries
-per feeling word; contacts: local days, people per month) and builds its SVG in Python; these rows show the whole
-of that keeps at least 0.3 of a bare signed-in view's throughput.
+The page makes two reads, each answered by PostgreSQL in one row of arrays (entries: moods summed per local day,
+per tag and per hour, entries per feeling word; contacts: their local days, and the last twelve months' days and
+people), and builds its SVG in Python; these rows show the whole of that keeps at least 0.3 of a bare signed-in
+view's throughput.
 """
 
 from bench.harness import BenchContext, Result

@@ -3,8 +3,7 @@
 Everything here works on plain rows (days with their moods, tags with their moods, feeling words, local
 hours, contact days: never an entry's title or body), so every figure on the insights page can be checked
 by hand in a test. The loader in journal/insights_context.py lets the database do the grouping that is
-simple SQL (moods per day, per tag and per hour, entries per feeling word, people per month) and hands over
-the small results.
+simple SQL (moods per day, per tag and per hour, entries per feeling word) and hands over the small results.
 
 How the figures are defined (the page says the same in plain words):
 - A day is the writer's local day: `entry_date` already is one; the hour an entry was begun and the day a
@@ -522,19 +521,18 @@ def people_reached_by_month(
     """Per local month, oldest first, the last `months` months up to this one (a month with nobody is 0)."""
     last = today.replace(day=1)
     first = first_month_reached(today, months)
-    people: dict[datetime.date, set[int]] = defaultdict(set)
-    counts: Counter[datetime.date] = Counter()
+    people_contacted: dict[datetime.date, list[int]] = defaultdict(list)  # per month, one person per contact
     for local_day, person_id in contacts:
         if local_day < first:  # most of a long history: skip it before any date arithmetic
             continue
         month = local_day.replace(day=1)
         if month <= last:
-            people[month].add(person_id)
-            counts[month] += 1
+            people_contacted[month].append(person_id)
     result = []
     month = first
     while month <= last:
-        result.append(MonthReached(start=month, people=len(people[month]), contacts=counts[month]))
+        contacted = people_contacted.get(month, ())
+        result.append(MonthReached(start=month, people=len(set(contacted)), contacts=len(contacted)))
         month = next_period_start(month, Period.MONTH)
     return result
 

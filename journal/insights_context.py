@@ -19,9 +19,9 @@ The partial's links (week/month/year, the years of the pixel grid) are bare quer
 they reload whichever page includes the partial; that page passes `chart_options(request.GET)` back in.
 
 Reads are two queries whatever the number of entries, one over the entries and one over the contacts.
-On PostgreSQL the database sums them (journal/insights_sql.py: moods per local day, per tag and per hour,
-entries per feeling word; contact days and people per month), so years of writing reach Python as a few
-hundred small rows; elsewhere they come one row per entry and tag, or per contact, and are summed here.
+On PostgreSQL the database sums the entries (journal/insights_sql.py: moods per local day, per tag and per
+hour, entries per feeling word) and sends the contacts' local days as arrays, so years of writing reach Python
+in two rows; elsewhere they come one row per entry and tag, or per contact, and are summed here.
 Titles, bodies and notes are never read. A queryset whose filters join other tables (entries by tag, say)
 is narrowed to distinct entries first.
 """

@@ -1,11 +1,11 @@
 """The insights reads in PostgreSQL: the database sums years of rows into the few the page draws.
 
-journal/insights_context.py can read the same figures on any database as one row per entry and tag, summed
-in Python (SQLite for `make run` takes that path). On PostgreSQL it runs these two statements instead, so
-years of entries and contacts reach Python as a few hundred small rows: a mood sum per local day, per tag
-and per hour, a count per feeling word; per contact day, per month and in all. The definitions are the ones
-in journal/insights.py; tests/test_insights_figures.py and tests/test_insights_database_sums.py hold the two
-paths to each other.
+journal/insights_context.py can read the same figures on any database as one row per entry and tag, or per
+contact, summed in Python (SQLite for `make run` takes that path). On PostgreSQL it runs these two statements
+instead, each answering in one row of arrays: for the entries, a mood sum per local day, per tag and per hour
+and a count per feeling word; for the contacts, their local days and the day and person of the last twelve
+months' ones. The definitions are the ones in journal/insights.py; tests/test_insights_figures.py and
+tests/test_insights_database_sums.py hold the two paths to each other.
 
 Each statement starts from the caller's queryset compiled to SQL (a CTE), so what may be seen is decided in
 one place, by the caller. Local days and hours are PostgreSQL's conversion with the writer's zone name,
