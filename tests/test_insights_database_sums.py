@@ -7,11 +7,13 @@ import pytest
 from django.db.models import JSONField, Value
 
 from connections.models import Contact, Person
+from connections.sharing.querysets import entries_in_scope
 from journal.insights import Period
 from journal.insights_context import insights_chart_context
 from journal.models import Entry, Tag
 from tests.factories import UserFactory
 from tests.insights_fixtures import TODAY, local, seed_insights_data
+from tests.sharing_fixtures import active_share, pick
 
 pytestmark = pytest.mark.django_db
 
@@ -96,6 +98,19 @@ def test_a_scope_joined_to_tags_gives_the_same_figures_on_both_paths(monkeypatch
     add_odd_rows(writer)
     scope = Entry.objects.for_owner(writer).filter(tags__name__in=["Work", "Été", "Family"])
     in_database, in_python = both_paths(monkeypatch, scope, writer, None, period=Period.WEEK)
+    assert in_database == in_python
+
+
+def test_a_shares_scope_gives_the_same_figures_on_both_paths(monkeypatch):
+    """What a practitioner may see: entries by tag, from a date, or picked one by one."""
+    writer = UserFactory(time_zone="America/Los_Angeles")
+    seed_insights_data(writer)
+    add_odd_rows(writer)
+    share = active_share(writer, UserFactory(), tags=["Family", "Été"], entries_from=datetime.date(2026, 4, 1))
+    pick(share, Entry.objects.for_owner(writer).get(entry_date=datetime.date(2025, 11, 20)))
+    scope = entries_in_scope(share)
+    assert 0 < scope.count() < Entry.objects.for_owner(writer).count()
+    in_database, in_python = both_paths(monkeypatch, scope, writer, None, period=Period.YEAR)
     assert in_database == in_python
 
 
