@@ -20,7 +20,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
-from functools import cached_property
+from functools import cached_property, lru_cache
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from connections.rhythm import RhythmState, Standing, days_in_words, every_in_words, local_date, rhythm_state
@@ -45,9 +46,10 @@ class ReasonKind(StrEnum):
 PRIMARY_REASONS = frozenset({ReasonKind.TOO_LONG, ReasonKind.DUE, ReasonKind.HEAVY, ReasonKind.TOPIC})
 
 
-@dataclass(frozen=True)
-class PersonFacts:
-    """What ranking needs to know about one person; built from a Person row and the safety plan."""
+class PersonFacts(NamedTuple):
+    """What ranking needs to know about one person; built from a Person row and the safety plan.
+
+    A named tuple: the circle's reading makes one per person on every Reach out page."""
 
     id: int
     name: str
@@ -217,8 +219,11 @@ def _heavy_reason(person: PersonFacts, heavy: Sequence[RecentEntry]) -> Reason |
     )
 
 
+@lru_cache(maxsize=64)
 def their_local_time(time_zone: str, *, writer_zone: ZoneInfo, now: datetime) -> datetime | None:
-    """Their clock, when it differs from the writer's (same offset: nothing worth saying)."""
+    """Their clock, when it differs from the writer's (same offset: nothing worth saying).
+
+    Cached: a circle of 200 shares a handful of time zones, and one page asks with one `now` for all of them."""
     if not time_zone:
         return None
     try:
