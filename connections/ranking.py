@@ -17,7 +17,7 @@ Ties go to whoever has been quiet longest, then by name, then by id, so the orde
 
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from functools import cached_property, lru_cache
@@ -107,30 +107,31 @@ class RecentWriting:
         return len(times) if moment is None else len(times) - bisect_right(times, moment)
 
 
-@dataclass(frozen=True)
-class Reason:
+class Reason(NamedTuple):
     kind: ReasonKind
     # The sentence, or how to say it: ranking weighs every person but only a few are shown, so the
-    # words are put together when first read.
+    # words are put together only when read.
     words: str | Callable[[], str]
     weight: int
 
-    @cached_property
+    @property
     def text(self) -> str:
         return self.words() if callable(self.words) else self.words
 
 
-@dataclass(frozen=True)
-class Suggestion:
+class Suggestion(NamedTuple):
+    """One person with every reason that applies now. Named tuples, like the facts they come from: a page
+    weighs everyone in the circle and shows a handful."""
+
     person: PersonFacts
     rhythm: RhythmState
-    reasons: tuple[Reason, ...] = field(default=())
+    reasons: tuple[Reason, ...] = ()
 
-    @cached_property
+    @property
     def score(self) -> int:
         return sum(reason.weight for reason in self.reasons)
 
-    @cached_property
+    @property
     def is_suggested(self) -> bool:
         return any(reason.kind in PRIMARY_REASONS for reason in self.reasons)
 

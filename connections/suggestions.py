@@ -8,16 +8,15 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import NamedTuple
 
-from django.db.models import Exists, OuterRef, StringAgg, Subquery, Value
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from accounts.models import User
+from connections.circle_cache import cached_circle
 from connections.models import PROFESSIONAL_KINDS, Kind, Person, Relationship, SafetyPlan, short_name
 from connections.querysets import entries_since
 from connections.ranking import PersonFacts, RecentEntry, RecentWriting, Suggestion, assess, order_key, rank
 from connections.ranking import recent_window_start as window_start
-from journal.models import Tag
-from journal.querysets import TAG_NAME_SEPARATOR
 
 PERSON_FIELDS = (
     "id",
@@ -73,47 +72,44 @@ class PersonView(NamedTuple):
 
 
 def people_in_circle(user: User) -> list[PersonView]:
-    """The whole circle, by name, in one query."""
-    rows = Person.objects.for_owner(user).order_by("name", "id").values_list(*PERSON_FIELDS)
-    return [PersonView._make(row) for row in rows]
+    """The whole circle, by name: the same reading Reach out keeps (connections/circle_cache.py)."""
+    return [person for person, _facts in cached_circle(user, _circle_rows)]
 
 
 def _circle_rows(user: User) -> list[tuple[PersonView, PersonFacts]]:
-    """Everyone, each with their topics and whether the safety plan names them for hard days, in one query:
-    one row per person (topics folded into one column), so the database sends 200 rows for 200 people."""
-    topics = (
-        Tag.objects.filter(people=OuterRef("pk"))
-        .order_by()
-        .values("people")
-        .annotate(joined=StringAgg("name", delimiter=Value(TAG_NAME_SEPARATOR)))
-        .values("joined")
-    )
+    """Everyone, each with their topics and whether the safety plan names them for hard days, in one query.
+
+    One row per person and topic (an inner join of the topics costs PostgreSQL less than a subquery per
+    person), folded back here; the safety plan's picks are two EXISTS on small indexed tables."""
     rows = (
         Person.objects.for_owner(user)
         .annotate(
-            topic_names_joined=Subquery(topics),
             on_help_list=Exists(SafetyPlan.help_people.through.objects.filter(person_id=OuterRef("pk"))),
             on_professional_list=Exists(SafetyPlan.professionals.through.objects.filter(person_id=OuterRef("pk"))),
         )
-        .order_by("name", "id")
-        .values_list(*PERSON_FIELDS, "topic_names_joined", "on_help_list", "on_professional_list")
+        .order_by("name", "id", "topics__name")
+        .values_list(*PERSON_FIELDS, "on_help_list", "on_professional_list", "topics__name")
     )
-    people = []
-    for row in rows:
+    people: list[tuple[PersonView, PersonFacts]] = []
+    topics: list[str] = []
+    last_row: tuple | None = None
+
+    def fold(row: tuple, topic_names: list[str]) -> None:
         # PersonView's fields are PERSON_FIELDS in order, so the start of the row fills it directly.
         person = PersonView._make(row[:-3])
-        joined, on_help_list, on_professional_list = row[-3:]
-        people.append(
-            (
-                person,
-                person_facts(
-                    person,
-                    # Sorted: the database joins them in no particular order, and ranking must not wobble.
-                    topic_names=sorted(joined.split(TAG_NAME_SEPARATOR)) if joined else [],
-                    chosen_for_hard_days=on_help_list or on_professional_list,
-                ),
-            )
-        )
+        on_help_list, on_professional_list = row[-3:-1]
+        chosen = on_help_list or on_professional_list
+        people.append((person, person_facts(person, topic_names=topic_names, chosen_for_hard_days=chosen)))
+
+    for row in rows:
+        if last_row is not None and row[0] != last_row[0]:
+            fold(last_row, topics)
+            topics = []
+        if row[-1] is not None:
+            topics.append(row[-1])
+        last_row = row
+    if last_row is not None:
+        fold(last_row, topics)
     return people
 
 
@@ -175,7 +171,7 @@ def recent_entries(user: User, *, now: datetime) -> list[RecentEntry]:
 
 def circle_now(user: User, *, now: datetime | None = None) -> CircleNow:
     now = now or timezone.now()
-    rows = _circle_rows(user)
+    rows = cached_circle(user, _circle_rows)
     people = {person.pk: person for person, _facts in rows}
     facts = [facts for _person, facts in rows]
     entries = recent_entries(user, now=now) if people else []
