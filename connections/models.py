@@ -227,3 +227,21 @@ class SafetyPlan(models.Model):
 
     def seal_step(self, cipher: WriterCipher, stem: str, text: str) -> None:
         setattr(self, f"{stem}_sealed", cipher.seal(text, field=f"safety_plan.{stem}") if text else b"")
+
+
+class CircleStamp(models.Model):
+    """A number that changes whenever anything Reach out reads about a writer's circle changes: their people
+    (contacts move a person's last_contact_at), the people's topics and those tags' names, and the safety
+    plan's picks.
+
+    Database triggers change it (migration 0003), so every path that writes those rows does, including the
+    admin, imports and bulk updates. Reach out's per-process cache (connections/circle_cache.py) reuses what
+    it read only while the number is the one it read with. The number is random rather than counted up, so
+    a rolled-back change can never make an old reading look current again.
+    """
+
+    owner = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    version = models.BigIntegerField()
+
+    def __str__(self) -> str:
+        return f"circle stamp of account {self.owner_id}"

@@ -17,10 +17,11 @@ Ties go to whoever has been quiet longest, then by name, then by id, so the orde
 
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
-from functools import cached_property
+from functools import cached_property, lru_cache
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from connections.rhythm import RhythmState, Standing, days_in_words, every_in_words, local_date, rhythm_state
@@ -45,9 +46,10 @@ class ReasonKind(StrEnum):
 PRIMARY_REASONS = frozenset({ReasonKind.TOO_LONG, ReasonKind.DUE, ReasonKind.HEAVY, ReasonKind.TOPIC})
 
 
-@dataclass(frozen=True)
-class PersonFacts:
-    """What ranking needs to know about one person; built from a Person row and the safety plan."""
+class PersonFacts(NamedTuple):
+    """What ranking needs to know about one person; built from a Person row and the safety plan.
+
+    A named tuple: the circle's reading makes one per person on every Reach out page."""
 
     id: int
     name: str
@@ -105,30 +107,31 @@ class RecentWriting:
         return len(times) if moment is None else len(times) - bisect_right(times, moment)
 
 
-@dataclass(frozen=True)
-class Reason:
+class Reason(NamedTuple):
     kind: ReasonKind
     # The sentence, or how to say it: ranking weighs every person but only a few are shown, so the
-    # words are put together when first read.
+    # words are put together only when read.
     words: str | Callable[[], str]
     weight: int
 
-    @cached_property
+    @property
     def text(self) -> str:
         return self.words() if callable(self.words) else self.words
 
 
-@dataclass(frozen=True)
-class Suggestion:
+class Suggestion(NamedTuple):
+    """One person with every reason that applies now. Named tuples, like the facts they come from: a page
+    weighs everyone in the circle and shows a handful."""
+
     person: PersonFacts
     rhythm: RhythmState
-    reasons: tuple[Reason, ...] = field(default=())
+    reasons: tuple[Reason, ...] = ()
 
-    @cached_property
+    @property
     def score(self) -> int:
         return sum(reason.weight for reason in self.reasons)
 
-    @cached_property
+    @property
     def is_suggested(self) -> bool:
         return any(reason.kind in PRIMARY_REASONS for reason in self.reasons)
 
@@ -217,8 +220,11 @@ def _heavy_reason(person: PersonFacts, heavy: Sequence[RecentEntry]) -> Reason |
     )
 
 
+@lru_cache(maxsize=64)
 def their_local_time(time_zone: str, *, writer_zone: ZoneInfo, now: datetime) -> datetime | None:
-    """Their clock, when it differs from the writer's (same offset: nothing worth saying)."""
+    """Their clock, when it differs from the writer's (same offset: nothing worth saying).
+
+    Cached: a circle of 200 shares a handful of time zones, and one page asks with one `now` for all of them."""
     if not time_zone:
         return None
     try:

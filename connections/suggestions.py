@@ -1,16 +1,18 @@
 """Reading what ranking needs from the database, in a fixed number of queries however big the circle.
 
-Three queries: the people with their topics, the people the safety plan names, and the last week's entries
-with their tags (dates, moods and tag names only; never a title or a body).
+Two queries: the people with their topics and whether the safety plan names them, and the last week's
+entries with their tags (dates, moods and tag names only; never a title or a body).
 """
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import NamedTuple
 
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from accounts.models import User
+from connections.circle_cache import cached_circle
 from connections.models import PROFESSIONAL_KINDS, Kind, Person, Relationship, SafetyPlan, short_name
 from connections.querysets import entries_since
 from connections.ranking import PersonFacts, RecentEntry, RecentWriting, Suggestion, assess, order_key, rank
@@ -36,10 +38,10 @@ _KIND_LABELS = dict(Kind.choices)
 _RELATIONSHIP_LABELS = dict(Relationship.choices)
 
 
-@dataclass(frozen=True)
-class PersonView:
+class PersonView(NamedTuple):
     """A person as lists and suggestions show them, read as a row rather than as a model instance:
-    a circle of 200 renders without building 200 models. Never holds their notes."""
+    a circle of 200 renders without building 200 models (a named tuple is built from the row in one step).
+    Never holds their notes."""
 
     pk: int
     name: str
@@ -56,10 +58,6 @@ class PersonView:
     snoozed_until: date | None
     is_paused: bool
 
-    @classmethod
-    def from_row(cls, row: dict) -> "PersonView":
-        return cls(pk=row["id"], **{name: row[name] for name in PERSON_FIELDS if name != "id"})
-
     @property
     def is_professional(self) -> bool:
         return self.kind in PROFESSIONAL_KINDS
@@ -74,37 +72,45 @@ class PersonView:
 
 
 def people_in_circle(user: User) -> list[PersonView]:
-    """The whole circle, by name, in one query."""
-    return [PersonView.from_row(row) for row in Person.objects.for_owner(user).order_by("name").values(*PERSON_FIELDS)]
+    """The whole circle, by name: the same reading Reach out keeps (connections/circle_cache.py)."""
+    return [person for person, _facts in cached_circle(user, _circle_rows)]
 
 
-def _circle_rows(user: User) -> tuple[list[PersonView], dict[int, list[str]], set[int]]:
-    """Everyone with their topics (one row per person and topic, folded back here), and the people the safety
-    plan names for hard days (one UNION query): two queries, both cheap to build."""
+def _circle_rows(user: User) -> list[tuple[PersonView, PersonFacts]]:
+    """Everyone, each with their topics and whether the safety plan names them for hard days, in one query.
+
+    One row per person and topic (an inner join of the topics costs PostgreSQL less than a subquery per
+    person), folded back here; the safety plan's picks are two EXISTS on small indexed tables."""
     rows = (
         Person.objects.for_owner(user)
+        .annotate(
+            on_help_list=Exists(SafetyPlan.help_people.through.objects.filter(person_id=OuterRef("pk"))),
+            on_professional_list=Exists(SafetyPlan.professionals.through.objects.filter(person_id=OuterRef("pk"))),
+        )
         .order_by("name", "id", "topics__name")
-        .values_list(*PERSON_FIELDS, "topics__name")
+        .values_list(*PERSON_FIELDS, "on_help_list", "on_professional_list", "topics__name")
     )
-    people: dict[int, PersonView] = {}
-    topics: dict[int, list[str]] = defaultdict(list)
+    people: list[tuple[PersonView, PersonFacts]] = []
+    topics: list[str] = []
+    last_row: tuple | None = None
+
+    def fold(row: tuple, topic_names: list[str]) -> None:
+        # PersonView's fields are PERSON_FIELDS in order, so the start of the row fills it directly.
+        person = PersonView._make(row[:-3])
+        on_help_list, on_professional_list = row[-3:-1]
+        chosen = on_help_list or on_professional_list
+        people.append((person, person_facts(person, topic_names=topic_names, chosen_for_hard_days=chosen)))
+
     for row in rows:
-        person_id = row[0]
-        if person_id not in people:
-            # PersonView's fields are PERSON_FIELDS in order, so the row fills it directly.
-            people[person_id] = PersonView(*row[:-1])
+        if last_row is not None and row[0] != last_row[0]:
+            fold(last_row, topics)
+            topics = []
         if row[-1] is not None:
-            topics[person_id].append(row[-1])
-    if not people:
-        return [], topics, set()
-    return list(people.values()), topics, chosen_for_hard_days_ids(user)
-
-
-def chosen_for_hard_days_ids(user: User) -> set[int]:
-    """People the writer put on their safety plan as someone to ask for help, or as a professional."""
-    help_people = SafetyPlan.help_people.through.objects.filter(safetyplan__owner_id=user.pk)
-    professionals = SafetyPlan.professionals.through.objects.filter(safetyplan__owner_id=user.pk)
-    return set(help_people.values_list("person_id", flat=True).union(professionals.values_list("person_id", flat=True)))
+            topics.append(row[-1])
+        last_row = row
+    if last_row is not None:
+        fold(last_row, topics)
+    return people
 
 
 @dataclass(frozen=True)
@@ -121,7 +127,7 @@ class CircleNow:
         return any(person.is_professional for person in self.people.values())
 
 
-def person_facts(person: PersonView | Person, *, chosen_ids: set[int], topic_names: list[str]) -> PersonFacts:
+def person_facts(person: PersonView | Person, *, topic_names: list[str], chosen_for_hard_days: bool) -> PersonFacts:
     return PersonFacts(
         id=person.pk,
         name=person.name,
@@ -135,7 +141,7 @@ def person_facts(person: PersonView | Person, *, chosen_ids: set[int], topic_nam
         created_at=person.created_at,
         snoozed_until=person.snoozed_until,
         is_paused=person.is_paused,
-        chosen_for_hard_days=person.pk in chosen_ids,
+        chosen_for_hard_days=chosen_for_hard_days,
     )
 
 
@@ -165,11 +171,9 @@ def recent_entries(user: User, *, now: datetime) -> list[RecentEntry]:
 
 def circle_now(user: User, *, now: datetime | None = None) -> CircleNow:
     now = now or timezone.now()
-    views, topics, chosen = _circle_rows(user)
-    people = {person.pk: person for person in views}
-    facts = [
-        person_facts(person, chosen_ids=chosen, topic_names=topics.get(person.pk, [])) for person in people.values()
-    ]
+    rows = cached_circle(user, _circle_rows)
+    people = {person.pk: person for person, _facts in rows}
+    facts = [facts for _person, facts in rows]
     entries = recent_entries(user, now=now) if people else []
     return CircleNow(people=people, facts=facts, recent_entries=entries, now=now)
 

@@ -57,6 +57,15 @@ def test_the_circle_page_lists_people_with_their_rhythm(writer_client, writer):
     assert 'I reached out<span class="visually-hidden"> to Ana' in page
 
 
+def test_names_in_the_list_are_escaped_not_run(writer_client, writer):
+    # The list is built in Python for speed (connections/templatetags/reach_out.py): a name is text, never markup.
+    add_person(writer, '<img src=x onerror="alert(1)"> & Jo', ideal_every_days=7)
+    page = writer_client.get("/people/").content.decode()
+    assert "<img src=x" not in page
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt; &amp; Jo</a>" in page
+    assert 'I reached out<span class="visually-hidden"> to &lt;img src=x' in page
+
+
 def test_every_row_reaches_out_to_its_own_person_through_one_form(writer_client, writer):
     ana = add_person(writer, "Ana")
     bo = add_person(writer, "Bo")
