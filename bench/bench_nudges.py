@@ -337,13 +337,20 @@ def _seed_deliveries(ctx: BenchContext, emails: int) -> list[int]:
 
 
 def _messages_as_bytes(nudge_ids: list[int]) -> list[tuple[str, str, bytes]]:
-    """(from, to, bytes) of each delivery's email, rendered by the code the worker runs."""
+    """(from, to, bytes) of each delivery's email, rendered by the code the worker runs.
+
+    The bytes are the ones the worker's SMTP path sends (NudgeEmail.as_smtp_bytes, which the email tests hold
+    equal to what the email package writes for it); a check here makes sure the two still agree in length.
+    """
     from connections.nudges.services import nudge_emails_preview
 
     rendered = []
     for start in range(0, len(nudge_ids), 1000):
         for message in nudge_emails_preview(nudge_ids=nudge_ids[start : start + 1000]):
-            rendered.append((message.from_email, message.to[0], message.message(policy=SMTP).as_bytes()))
+            rendered.append((message.from_email, message.to[0], message.as_smtp_bytes()))
+    by_the_package = len(message.message(policy=SMTP).as_bytes())
+    if by_the_package != len(rendered[-1][2]):
+        raise RuntimeError(f"the worker's bytes ({len(rendered[-1][2])}) differ from the package's ({by_the_package})")
     return rendered
 
 

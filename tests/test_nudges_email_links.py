@@ -5,6 +5,7 @@ from datetime import date, timedelta
 from email import message_from_bytes
 from email.policy import SMTP
 from email.policy import default as default_policy
+from unittest import mock
 from urllib.parse import urlsplit
 
 import pytest
@@ -101,22 +102,36 @@ def test_the_email_has_plain_text_and_html_and_one_click_unsubscribe_headers(sen
     assert b"List-Unsubscribe: <http" in parsed.as_bytes()
 
 
-def as_sent(message) -> bytes:
-    """The bytes Django's SMTP mailer would send for this email, its random MIME boundary made fixed."""
-    return with_fixed_boundary(message.message(policy=SMTP).as_bytes())
-
-
 def with_fixed_boundary(data: bytes) -> bytes:
+    """The bytes with their random MIME boundary made fixed, to compare two writings of one email."""
     boundary = re.search(rb'boundary="([^"]+)"', data).group(1)
     return data.replace(boundary, b"BOUNDARY")
 
 
+def by_the_email_package(message) -> bytes:
+    """What Django's own EmailMultiAlternatives.message() writes for this email, with the same long lines."""
+    policy = SMTP.clone(max_line_length=RFC5322_MAX_LINE)
+    return with_fixed_boundary(EmailMultiAlternatives.message(message, policy=policy).as_bytes())
+
+
 def test_the_email_goes_out_exactly_as_the_email_package_would_write_it(sent_email):
     _, _, message = sent_email
-    # Django's own construction of the same email, with the same long-line allowance.
-    by_the_package = EmailMultiAlternatives.message(message, policy=SMTP.clone(max_line_length=RFC5322_MAX_LINE))
-    assert as_sent(message) == with_fixed_boundary(by_the_package.as_bytes())
-    assert b"Content-Transfer-Encoding: 7bit" in as_sent(message)
+    with mock.patch.object(EmailMultiAlternatives, "message", side_effect=AssertionError("the package's path")):
+        sent = message.as_smtp_bytes()  # the usual email is written without building it through the package
+    assert with_fixed_boundary(sent) == by_the_email_package(message)
+    assert with_fixed_boundary(message.message(policy=SMTP).as_bytes()) == by_the_email_package(message)
+    assert b"Content-Transfer-Encoding: 7bit" in sent
+
+
+def test_unusual_but_plain_subjects_and_addresses_are_written_as_the_package_writes_them(sent_email):
+    _, _, message = sent_email
+    for subject, to in [
+        ('Re: "quoted" (and parenthesised) =?not-encoded?= ; colons: yes', "o'brien+tag@example.org"),
+        ("x" * 900, "Someone Else <someone@example.org>"),
+        ("  spaced   out  ", '"Quoted, Name" <q@example.org>'),
+    ]:
+        message.subject, message.to = subject, [to]
+        assert with_fixed_boundary(message.as_smtp_bytes()) == by_the_email_package(message)
 
 
 def test_names_beyond_ascii_arrive_intact_in_subject_and_both_bodies():
@@ -127,7 +142,7 @@ def test_names_beyond_ascii_arrive_intact_in_subject_and_both_bodies():
     make_due_now(writer, now)
     nudge_send(nudge_id=nudges_sweep(now=now).created[0])
 
-    received = message_from_bytes(mail.outbox[-1].message(policy=SMTP).as_bytes(), policy=default_policy)
+    received = message_from_bytes(mail.outbox[-1].as_smtp_bytes(), policy=default_policy)
     assert received["Subject"] == "It's been a while since you and Zoë talked"
     plain = received.get_body(("plain",)).get_content()
     html = received.get_body(("html",)).get_content()

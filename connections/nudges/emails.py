@@ -65,19 +65,53 @@ class NudgeEmail(EmailMultiAlternatives):
     Python's email package quoted-printable-encodes any body with a line longer than 78 characters (every
     line with a link here), in pure Python: most of the cost of building the message. RFC 5322 allows lines
     of up to 998 characters, so the bodies are measured against that; a non-ASCII name still gets encoded.
-
-    When everything is plain ASCII (the usual case), the message is put together here, part by part, in the
-    shape the email package gives it (tests/test_nudges_email_links.py compares the two): the package would
-    otherwise parse and refold some fifteen headers it mostly wrote itself, about half the Python a send
-    costs. Anything else (a non-ASCII name or address, an attachment) takes the package's own path.
     """
 
     def message(self, *, policy: Policy = email.policy.default) -> email.message.EmailMessage:
-        policy = _with_long_lines(policy)
+        return super().message(policy=_with_long_lines(policy))
+
+    def as_smtp_bytes(self) -> bytes:
+        """The bytes Django's SMTP mailer would send for this email: message(policy=SMTP).as_bytes().
+
+        In the plain shape (the usual case: a text body and one HTML alternative, all ASCII, only Held's own
+        one-line headers besides) they are written here, in the order and form the email package gives them;
+        tests/test_nudges_email_links.py holds the two together. The package would build a tree of parts, set
+        and reparse some fifteen headers and walk every body line in Python: more than half of what sending
+        one email costs the worker. Subject, From and To are still parsed and folded by the package. Anything
+        else (a non-ASCII name or address, an attachment) takes the package's own path.
+        """
+        policy = _with_long_lines(email.policy.SMTP)
         bodies = self._plain_bodies(policy)
         if bodies is None:
-            return super().message(policy=policy)
-        return self._plain_message(policy, *bodies)
+            return self.message(policy=email.policy.SMTP).as_bytes()
+        text, html = bodies
+        boundary = _boundary_absent_from(text, html)
+        newline = policy.linesep
+        headers = [
+            f"MIME-Version: 1.0{newline}",
+            f'Content-Type: multipart/alternative; boundary="{boundary}"{newline}',
+            _folded(policy, "Subject", str(self.subject)),
+            _folded_once(policy, "From", str(self.from_email)),
+        ]
+        if self.to:
+            headers.append(_folded(policy, "To", ", ".join(str(address) for address in self.to)))
+        headers += [value.fold(policy=policy) for value in self.extra_headers.values()]
+        # As the package nests them: make_alternative() leaves MIME-Version on the root, add_alternative()
+        # gives the HTML part its own.
+        text_part = f'Content-Type: text/plain; charset="{PLAIN_CHARSET}"{newline}{SEVEN_BIT}{newline}'
+        html_part = f'Content-Type: text/html; charset="{PLAIN_CHARSET}"{newline}{SEVEN_BIT}{newline}'
+        html_part += f"MIME-Version: 1.0{newline}"
+        # The payloads' lines end in LF, which the package's generator writes as the policy's line ending.
+        return "".join(
+            [
+                *headers,
+                f"{newline}--{boundary}{newline}",
+                f"{text_part}{newline}{text.replace('\n', newline)}",
+                f"{newline}--{boundary}{newline}",
+                f"{html_part}{newline}{html.replace('\n', newline)}",
+                f"{newline}--{boundary}--{newline}",
+            ]
+        ).encode("ascii")
 
     def _plain_bodies(self, policy: Policy) -> tuple[str, str] | None:
         """The text and HTML bodies as 7bit payloads, or None when this email needs the email package."""
@@ -107,28 +141,9 @@ class NudgeEmail(EmailMultiAlternatives):
             and str(self.subject).isascii()
         )
 
-    def _plain_message(self, policy: Policy, text: str, html: str) -> email.message.EmailMessage:
-        """multipart/alternative with a text/plain and a text/html part, headers as the email package orders
-        them (its set_content, make_alternative and add_alternative leave MIME-Version on the HTML part too)."""
-        boundary = _boundary_absent_from(text, html)
-        message = email.message.EmailMessage(policy=policy)
-        # set_raw: Held's own one-line headers go in as they are (assignment would look up each name's header
-        # class, which the email package builds anew on every lookup).
-        message.set_raw("MIME-Version", OneLineHeader("MIME-Version", "1.0"))
-        message.set_raw("Content-Type", OneLineHeader("Content-Type", f'multipart/alternative; boundary="{boundary}"'))
-        # Parsed and written by the package as usual: the headers with values from outside (names, addresses).
-        message["Subject"] = str(self.subject)
-        message.set_raw(*_parsed_header(policy, "From", str(self.from_email)))
-        if self.to:
-            message["To"] = ", ".join(str(address) for address in self.to)
-        for name, value in self.extra_headers.items():
-            message.set_raw(name, value)
-        message.attach(_text_part(policy, "plain", text))
-        message.attach(_text_part(policy, "html", html, mime_version=True))
-        return message
-
 
 PLAIN_CHARSET = "utf-8"
+SEVEN_BIT = "Content-Transfer-Encoding: 7bit"
 BOUNDARY_DIGITS = len(repr(sys.maxsize - 1))
 
 
@@ -137,7 +152,7 @@ def _with_long_lines(policy: Policy) -> Policy:
     return policy.clone(max_line_length=RFC5322_MAX_LINE)
 
 
-def _as_7bit_payload(body: str, policy: Policy) -> str | None:
+def _as_7bit_payload(body: object, policy: Policy) -> str | None:
     """The body as the email package stores a 7bit text part (lines joined by LF, one at the end), or None
     when it is not ASCII or has a line longer than the policy allows."""
     if not isinstance(body, str) or not body.isascii():
@@ -156,20 +171,16 @@ def _boundary_absent_from(*bodies: str) -> str:
             return boundary
 
 
-def _text_part(policy: Policy, subtype: str, payload: str, *, mime_version: bool = False) -> email.message.EmailMessage:
-    part = email.message.EmailMessage(policy=policy)
-    part.set_raw("Content-Type", OneLineHeader("Content-Type", f'text/{subtype}; charset="{PLAIN_CHARSET}"'))
-    part.set_raw("Content-Transfer-Encoding", OneLineHeader("Content-Transfer-Encoding", "7bit"))
-    if mime_version:
-        part.set_raw("MIME-Version", OneLineHeader("MIME-Version", "1.0"))
-    part.set_payload(payload)
-    return part
+def _folded(policy: Policy, name: str, value: str) -> str:
+    """The header line as the email package writes it when the value is set on a message."""
+    _, header = policy.header_store_parse(name, value)
+    return header.fold(policy=policy)
 
 
 @lru_cache(maxsize=8)
-def _parsed_header(policy: Policy, name: str, value: str) -> tuple[str, object]:
-    """A header the package parses the same way every time (the sender), parsed once per process."""
-    return policy.header_store_parse(name, value)
+def _folded_once(policy: Policy, name: str, value: str) -> str:
+    """The same for a value that hardly ever changes (the sender), parsed once per process."""
+    return _folded(policy, name, value)
 
 
 def one_line_headers(headers: dict[str, str]) -> dict[str, OneLineHeader]:
