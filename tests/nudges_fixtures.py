@@ -72,6 +72,7 @@ class ScriptedSmtp:
     """A real aiosmtpd server whose answers to DATA follow a script ("451", "550", "250"; then 250 for ever).
 
     `block_data` makes it hold every DATA until released (or the client is killed), to catch a worker mid-send.
+    `refuse_mail_with` and `refuse_rcpt_with` answer every MAIL FROM or RCPT TO with that reply instead.
     """
 
     host: str = "127.0.0.1"
@@ -82,6 +83,22 @@ class ScriptedSmtp:
     block_data: bool = False
     data_started: threading.Event = field(default_factory=threading.Event)
     release: threading.Event = field(default_factory=threading.Event)
+    refuse_mail_with: str = ""
+    refuse_rcpt_with: str = ""
+
+    async def handle_MAIL(self, server, session, envelope, address, mail_options) -> str:  # noqa: N802
+        if self.refuse_mail_with:
+            return self.refuse_mail_with
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options) -> str:  # noqa: N802
+        if self.refuse_rcpt_with:
+            return self.refuse_rcpt_with
+        envelope.rcpt_tos.append(address)
+        envelope.rcpt_options.extend(rcpt_options)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 (aiosmtpd's hook name)
         self.attempts += 1

@@ -5,13 +5,16 @@ from datetime import timedelta
 
 import pytest
 from django.conf import settings
+from django.core import mail
 from django.utils import timezone
 
 from connections.nudges.models import Nudge, ReminderSettings
+from connections.nudges.outgoing import outgoing
 from connections.nudges.services import (
     LOST_MESSAGE_AFTER,
     MAX_RETRY_COUNTDOWN,
     SENDING_STALE_AFTER,
+    nudge_emails_preview,
     nudge_send,
     nudges_sweep,
 )
@@ -198,3 +201,51 @@ def test_five_failures_in_a_row_turn_reminders_off_and_settings_says_why(setting
     row.refresh_from_db()
     assert (row.enabled, row.off_reason, row.consecutive_failures) == (True, "", 0)
     assert row.next_nudge_at is not None
+
+
+@pytest.mark.django_db
+def test_a_recipient_the_server_refuses_fails_the_email_without_retrying(settings):
+    _writer, now = one_due_writer()
+    nudge_id = nudges_sweep(now=now).created[0]
+    with running_smtp(ScriptedSmtp(refuse_rcpt_with="550 5.1.1 No such mailbox")) as smtp:
+        settings.MAILERS = smtp_mailer(smtp.port)
+        assert nudge_send(nudge_id=nudge_id) == "failed"
+    nudge = Nudge.objects.get(pk=nudge_id)
+    assert (nudge.status, nudge.attempts, nudge.last_error) == ("failed", 1, "smtp 550")
+    assert smtp.received == []
+
+
+@pytest.mark.django_db
+def test_a_sender_refused_for_now_is_retried_soon(settings):
+    _writer, now = one_due_writer()
+    nudge_id = nudges_sweep(now=now).created[0]
+    with running_smtp(ScriptedSmtp(refuse_mail_with="451 4.3.0 Try again later")) as smtp:
+        settings.MAILERS = smtp_mailer(smtp.port)
+        assert nudge_send(nudge_id=nudge_id) == "retry"
+    nudge = Nudge.objects.get(pk=nudge_id)
+    assert (nudge.status, nudge.attempts, nudge.last_error) == ("pending", 1, "smtp 451")
+    assert timezone.now() < nudge.next_attempt_at <= timezone.now() + timedelta(seconds=MAX_RETRY_COUNTDOWN)
+    assert smtp.received == []
+
+
+@pytest.mark.django_db
+def test_an_envelope_taken_back_before_its_claim_delivers_nothing_and_the_connection_goes_on(settings):
+    # What a send does when another worker claimed the delivery while MAIL FROM was already said.
+    now = timezone.now()
+    first, second = (due_writer(f"{name}@example.org", now=now, **all_day_window()) for name in ("first", "second"))
+    for writer in (first, second):
+        make_due_now(writer, now)
+    emails = nudge_emails_preview(nudge_ids=nudges_sweep(now=now).created)
+    with running_smtp(ScriptedSmtp()) as smtp:
+        settings.MAILERS = smtp_mailer(smtp.port)
+        mailer = mail.mailers.default
+        mailer.open()
+        taken_back = outgoing(mailer, emails[0])
+        taken_back.begin()
+        assert taken_back.abandon()
+        sent = outgoing(mailer, emails[1])
+        sent.begin()
+        sent.complete()
+        mailer.close()
+        received = smtp.wait_for(1)
+    assert [message["To"] for message in received] == ["second@example.org"]

@@ -33,6 +33,7 @@ from connections.models import Contact, Person
 from connections.nudges import schedule, sweep_sql
 from connections.nudges.emails import MAX_PEOPLE_PER_EMAIL, NamedPerson, nudge_message
 from connections.nudges.models import Nudge, NudgeAction, OffReason, ReminderSettings
+from connections.nudges.outgoing import outgoing
 from connections.nudges.tokens import BadLinkError, LinkClaim, Purpose
 from connections.rhythm import RhythmState, Standing, rhythm_state_of
 
@@ -686,7 +687,8 @@ def _send_one(run: _SendRun, nudge: Nudge, named: list[PersonSnapshot]) -> str:
     The order keeps "never twice" and "never lost" both true when a worker dies at any point: render and
     connect first (nothing is claimed: a death here leaves the delivery pending, to be sent again), then
     claim it straight into "sending" with a conditional UPDATE that must change exactly one row (a death
-    after this leaves it "sending", recorded later as interrupted and never resent).
+    after this leaves it "sending", recorded later as interrupted and never resent). Over SMTP the envelope's
+    MAIL FROM is said just before the claim (outgoing.py): no server takes a message before DATA, which waits.
     """
     now = timezone.now()
     people = _people_for_email(nudge, named, now=now)
@@ -699,13 +701,22 @@ def _send_one(run: _SendRun, nudge: Nudge, named: list[PersonSnapshot]) -> str:
     try:
         mailer = _mailers.get()
         mailer.open()  # connect, greet, TLS, log in: nothing of the message has left yet
+        on_its_way = outgoing(mailer, message)
+        on_its_way.begin()
     except Exception as error:
         _mailers.forget()
         return _attempt_failed(nudge, _in_state(nudge, Nudge.Status.PENDING, nudge.attempts), attempt, error)
-    if not run.claim(nudge, attempt=attempt, now=now):
+    try:
+        claimed = run.claim(nudge, attempt=attempt, now=now)
+    except BaseException:
+        _mailers.forget()  # an envelope is open on that connection
+        raise
+    if not claimed:
+        if not on_its_way.abandon():
+            _mailers.forget()
         return "not-claimed"
     try:
-        mailer.send_messages([message])
+        on_its_way.complete()
     except Exception as error:
         _mailers.forget()
         return _attempt_failed(nudge, _in_state(nudge, Nudge.Status.SENDING, attempt), attempt, error)
