@@ -5,6 +5,7 @@ import re
 
 import pytest
 
+from connections.sharing import services
 from connections.sharing.models import AccessEvent, ReadMark
 from tests.sharing_fixtures import active_share, client_for, make_entry, pick, start_share
 
@@ -60,6 +61,22 @@ def test_each_feed_row_links_to_its_entry_with_its_date_mood_and_tags_in_words(w
     assert '<time datetime="2026-03-03">Tuesday 3 March 2026</time> · Mood 4 of 5, good · Sleep, work' in page
     assert f'<a href="/practice/{share.pk}/entries/{untitled.pk}/">Untitled entry</a>' in page
     assert '<time datetime="2026-02-28">Saturday 28 February 2026</time></p>' in page
+
+
+def test_feed_rows_show_the_writers_words_as_text_never_as_markup(writer, practitioner):
+    share = active_share(writer, practitioner, include_moods=True)
+    entry = make_entry(writer, title="<b>Bold</b> & brave", body='<script>alert("x")</script> "quoted"', tags=["a<b"])
+    pick(share, entry)
+    services.share_mark_read(share=share, entry=entry, read=True)
+
+    page = client_for(practitioner).get(f"/practice/{share.pk}/").text
+
+    assert "<script>" not in page
+    assert "<b>Bold</b>" not in page
+    assert "&lt;b&gt;Bold&lt;/b&gt; &amp; brave</a>" in page
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &quot;quoted&quot;</p>" in page
+    assert " · a&lt;b</p>" in page
+    assert '<span aria-hidden="true">✓</span> You marked this read</p>' in page
 
 
 def test_the_practitioners_own_journal_never_mixes_into_a_shared_feed(writer, practitioner):
