@@ -17,12 +17,12 @@ from django.utils import timezone
 
 from accounts.keyring import cipher_for
 from connections.models import Contact, Person
-from connections.nudges.emails import RFC5322_MAX_LINE
+from connections.nudges.emails import RFC5322_MAX_LINE, is_plain_address
 from connections.nudges.models import Nudge, NudgeAction, ReminderSettings
 from connections.nudges.services import nudge_send, nudges_sweep
 from connections.nudges.tokens import Purpose, make_token
 from journal.services import entry_create
-from tests.nudges_fixtures import all_day_window, due_writer, make_due_now
+from tests.nudges_fixtures import all_day_window, due_writer, make_due_now, smtp_mailer
 
 pytestmark = pytest.mark.django_db
 
@@ -129,9 +129,24 @@ def test_unusual_but_plain_subjects_and_addresses_are_written_as_the_package_wri
         ('Re: "quoted" (and parenthesised) =?not-encoded?= ; colons: yes', "o'brien+tag@example.org"),
         ("x" * 900, "Someone Else <someone@example.org>"),
         ("  spaced   out  ", '"Quoted, Name" <q@example.org>'),
+        ("Hello", "UPPER.case{x}|~@Sub-Domain.Example.CO.UK"),
+        ("Hello", '"much.more unusual"@example.org'),
+        ("Hello", "a..b@example.org"),
+        ("Hello", "first@example.org, second@example.org"),
     ]:
         message.subject, message.to = subject, [to]
         assert with_fixed_boundary(message.as_smtp_bytes()) == by_the_email_package(message)
+
+
+def test_an_address_taken_as_plain_is_exactly_what_djangos_smtp_mailer_would_put_in_the_envelope(settings):
+    settings.MAILERS = smtp_mailer(port=25)  # never connected: only its address preparation is used
+    mailer = mail.mailers.default
+    for address in ["writer@example.org", "o'brien+tag@example.org", "UPPER.case{x}|~@Sub-Domain.Example.CO.UK"]:
+        assert is_plain_address(address)
+        assert mailer.prep_address(address) == address
+    unusual = ['"quoted"@example.org', "a..b@example.org", "Name <n@example.org>", "zoë@example.org", "x@[127.0.0.1]"]
+    for address in unusual:
+        assert not is_plain_address(address)
 
 
 def test_names_beyond_ascii_arrive_intact_in_subject_and_both_bodies():

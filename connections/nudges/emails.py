@@ -5,6 +5,7 @@ Nothing else about a person reaches an email: no notes, no journal text, no reas
 
 import email.message
 import email.policy
+import re
 import secrets
 import sys
 from dataclasses import dataclass
@@ -77,8 +78,9 @@ class NudgeEmail(EmailMultiAlternatives):
         one-line headers besides) they are written here, in the order and form the email package gives them;
         tests/test_nudges_email_links.py holds the two together. The package would build a tree of parts, set
         and reparse some fifteen headers and walk every body line in Python: more than half of what sending
-        one email costs the worker. Subject, From and To are still parsed and folded by the package. Anything
-        else (a non-ASCII name or address, an attachment) takes the package's own path.
+        one email costs the worker. Subject and From are still parsed and folded by the package, and To is too
+        unless it is one plain address. Anything else (a non-ASCII name or address, an attachment) takes the
+        package's own path.
         """
         policy = _with_long_lines(email.policy.SMTP)
         bodies = self._plain_bodies(policy)
@@ -94,7 +96,7 @@ class NudgeEmail(EmailMultiAlternatives):
             _folded_once(policy, "From", str(self.from_email)),
         ]
         if self.to:
-            headers.append(_folded(policy, "To", ", ".join(str(address) for address in self.to)))
+            headers.append(_to_header(policy, [str(address) for address in self.to]))
         headers += [value.fold(policy=policy) for value in self.extra_headers.values()]
         # As the package nests them: make_alternative() leaves MIME-Version on the root, add_alternative()
         # gives the HTML part its own.
@@ -143,6 +145,9 @@ class NudgeEmail(EmailMultiAlternatives):
 
 
 PLAIN_CHARSET = "utf-8"
+_ATEXT = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
+PLAIN_ADDRESS = re.compile(rf"{_ATEXT}(?:\.{_ATEXT})*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*")
+PLAIN_ADDRESS_MAX_LENGTH = 254
 SEVEN_BIT = "Content-Transfer-Encoding: 7bit"
 BOUNDARY_DIGITS = len(repr(sys.maxsize - 1))
 
@@ -175,6 +180,20 @@ def _folded(policy: Policy, name: str, value: str) -> str:
     """The header line as the email package writes it when the value is set on a message."""
     _, header = policy.header_store_parse(name, value)
     return header.fold(policy=policy)
+
+
+def _to_header(policy: Policy, addresses: list[str]) -> str:
+    """To: as the package writes it; one plain address is written as it is, which is what the package does
+    with it after a parse that costs more than the rest of the header block."""
+    if len(addresses) == 1 and is_plain_address(addresses[0]):
+        return f"To: {addresses[0]}{policy.linesep}"
+    return _folded(policy, "To", ", ".join(addresses))
+
+
+def is_plain_address(address: str) -> bool:
+    """An ASCII dot-atom on both sides of the @: the email package neither quotes nor rewrites such an
+    address, in a header or as an SMTP envelope address (Django's prep_address returns it unchanged)."""
+    return len(address) <= PLAIN_ADDRESS_MAX_LENGTH and PLAIN_ADDRESS.fullmatch(address) is not None
 
 
 @lru_cache(maxsize=8)

@@ -13,12 +13,13 @@ interrupted, exactly as a death just after the claim always was.
 
 import email.policy
 import smtplib
+from functools import lru_cache
 
 from django.core.mail import EmailMessage
 from django.core.mail.backends.base import BaseEmailBackend
 from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
 
-from connections.nudges.emails import NudgeEmail
+from connections.nudges.emails import NudgeEmail, is_plain_address
 
 ACCEPTED_RECIPIENT = (250, 251)
 
@@ -48,8 +49,10 @@ class SmtpOutgoing(Outgoing):
     def __init__(self, mailer: SmtpBackend, message: EmailMessage) -> None:
         super().__init__(mailer, message)
         self.smtp: smtplib.SMTP = mailer.connection
-        self.sender = mailer.prep_address(message.from_email)
-        self.recipients = [mailer.prep_address(address) for address in message.recipients()]
+        self.sender = _prepared_sender(mailer, message.from_email)
+        self.recipients = [
+            address if is_plain_address(address) else mailer.prep_address(address) for address in message.recipients()
+        ]
         if isinstance(message, NudgeEmail):
             self.data = message.as_smtp_bytes()
         else:
@@ -84,6 +87,12 @@ class SmtpOutgoing(Outgoing):
             return self.smtp.rset()[0] == 250
         except (OSError, smtplib.SMTPException):
             return False
+
+
+@lru_cache(maxsize=8)
+def _prepared_sender(mailer: SmtpBackend, address: str) -> str:
+    """The sender's envelope address (the same on every email), parsed once per mailer."""
+    return mailer.prep_address(address)
 
 
 def outgoing(mailer: BaseEmailBackend, message: EmailMessage) -> Outgoing:
