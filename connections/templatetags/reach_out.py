@@ -1,11 +1,14 @@
 """Template helpers for the circle: dialable numbers, lists of people, and the people the crisis banner points to."""
 
+from functools import cache
 from html import escape
 
 from django import template
+from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
 from accounts.models import User
+from connections.help_lines import Line
 from connections.models import Person, SafetyPlan
 from connections.starters import dialable as dialable_number
 
@@ -159,6 +162,19 @@ def _card_html(card: dict[str, object], shared: dict[str, str]) -> str:
         starter_options=card["starter_options"],
         actions="\n      ".join(actions),
     )
+
+
+@register.simple_tag
+def help_line(line: Line) -> SafeString:
+    """One crisis line or service as connections/_line.html lays it out."""
+    return _rendered_line(line)
+
+
+@cache
+def _rendered_line(line: Line) -> SafeString:
+    # The lines come from a file that does not change while the process runs, and their markup depends on
+    # nothing else: each one is rendered once, not on every visit to Help.
+    return render_to_string("connections/_line.html", {"line": line})
 
 
 @register.simple_tag
