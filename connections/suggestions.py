@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import NamedTuple
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Value
 from django.utils import timezone
 
 from accounts.models import User
@@ -74,6 +74,21 @@ class PersonView(NamedTuple):
 def people_in_circle(user: User) -> list[PersonView]:
     """The whole circle, by name: the same reading Reach out keeps (connections/circle_cache.py)."""
     return [person for person, _facts in cached_circle(user, _circle_rows)]
+
+
+PLAN_LISTS = ("distraction_people", "help_people", "professionals")
+
+
+def plan_people(user: User, plan: SafetyPlan) -> dict[str, list[PersonView]]:
+    """The people on each of the safety plan's lists, by name: which ones in one query, the people themselves
+    from the circle's reading (connections/circle_cache.py)."""
+    lists = [
+        getattr(SafetyPlan, name).through.objects.filter(safetyplan_id=plan.pk).values_list(Value(name), "person_id")
+        for name in PLAN_LISTS
+    ]
+    on_lists = set(lists[0].union(*lists[1:], all=True))
+    everyone = people_in_circle(user)
+    return {name: [person for person in everyone if (name, person.pk) in on_lists] for name in PLAN_LISTS}
 
 
 def _circle_rows(user: User) -> list[tuple[PersonView, PersonFacts]]:

@@ -18,7 +18,7 @@ from connections.help_lines import country_choices, help_for_country
 from connections.models import Contact, Person, SafetyPlan
 from connections.rhythm import rhythm_state_of
 from connections.starters import dialable
-from connections.suggestions import circle_now, people_in_circle
+from connections.suggestions import circle_now, people_in_circle, plan_people
 
 
 def _person_for(request: HttpRequest, person_id: int) -> Person:
@@ -245,22 +245,19 @@ def help_page(request: HttpRequest) -> HttpResponse:
 
 def _safety_plan_context(user: object) -> dict[str, object]:
     """The plan's steps in Stanley-Brown order, keeping only the ones the writer has filled in."""
-    plan = (
-        SafetyPlan.objects.filter(owner=user)
-        .prefetch_related("distraction_people", "help_people", "professionals")
-        .first()
-    )
+    plan = SafetyPlan.objects.filter(owner=user).first()
     if plan is None:
         return {"plan_steps": [], "plan_has_gaps": True}
     cipher = cipher_for(user)
     text = {stem: plan.step_text(cipher, stem) for stem, _title, _hint in SafetyPlan.WRITTEN_STEPS}
     titles = {stem: title for stem, title, _hint in SafetyPlan.WRITTEN_STEPS}
+    people = plan_people(user, plan)
     steps = [
         (1, titles["warning_signs"], text["warning_signs"], []),
         (2, titles["coping"], text["coping"], []),
-        (3, titles["distractions"], text["distractions"], list(plan.distraction_people.all())),
-        (4, "People I can ask for help", "", list(plan.help_people.all())),
-        (5, "Professionals I can contact", "", list(plan.professionals.all())),
+        (3, titles["distractions"], text["distractions"], people["distraction_people"]),
+        (4, "People I can ask for help", "", people["help_people"]),
+        (5, "Professionals I can contact", "", people["professionals"]),
         (6, titles["safe_surroundings"], text["safe_surroundings"], []),
     ]
     filled = [step for step in steps if step[2] or step[3]]

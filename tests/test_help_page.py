@@ -87,6 +87,11 @@ def test_writing_a_safety_plan_with_people_from_the_circle(writer_client, writer
     assert "People I can ask for help" in plan
     assert 'href="tel:+447700900123"' in plan
     assert "Dr. K" in plan
+    # Each list holds its own people: Sam helps and distracts, Dr. K is the professional.
+    helpers = plan.split("People I can ask for help", 1)[1].split("Professionals I can contact", 1)[0]
+    professionals = plan.split("Professionals I can contact", 1)[1].split("Making my surroundings", 1)[0]
+    assert "Sam" in helpers and "Dr. K" not in helpers
+    assert "Dr. K" in professionals and "Sam" not in professionals
     assert page.index("Your safety plan") < page.index("Crisis lines in") < page.index("Finding a professional")
 
 
