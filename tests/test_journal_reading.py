@@ -5,6 +5,7 @@ from html.parser import HTMLParser
 import pytest
 
 from tests.journal_fixtures import write_entry
+from tests.reach_out_fixtures import add_entry
 
 pytestmark = pytest.mark.django_db
 
@@ -82,3 +83,13 @@ def test_the_entry_page_keeps_the_share_panel_slot(writer_client, writer):
 def test_the_prompt_used_is_shown_with_the_entry(writer_client, writer):
     entry = write_entry(writer, prompt="Who held you in mind this week?")
     assert "Who held you in mind this week?" in writer_client.get(f"/journal/{entry.pk}/").content.decode()
+
+
+def test_titles_and_tags_in_the_list_are_escaped_not_run(writer_client, writer):
+    # The list's rows are built in Python for speed (journal/templatetags/journal_rows.py): text stays text.
+    add_entry(writer, day=writer.local_today(), mood=4, title='<img src=x onerror="alert(1)">', tags=["<b>&co"])
+    page = writer_client.get("/journal/").content.decode()
+    assert "<img src=x" not in page
+    assert "<b>&co" not in page
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;</span>" in page
+    assert '<a class="j-tag" href="/journal/?tag=%3Cb%3E%26co">&lt;b&gt;&amp;co</a>' in page
