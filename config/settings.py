@@ -204,9 +204,11 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_out": str(BROKER_FOLDER),
         "processed_folder": str(VAR_DIR / "broker-processed"),
         "store_processed": False,
+        # Where broadcast exchanges are recorded; kombu's default is "control" in the working directory.
+        "control_folder": str(VAR_DIR / "broker-control"),
     }
     # The filesystem transport expects its folders to exist already.
-    for folder in (BROKER_FOLDER, VAR_DIR / "broker-processed"):
+    for folder in (BROKER_FOLDER, VAR_DIR / "broker-processed", VAR_DIR / "broker-control"):
         folder.mkdir(parents=True, exist_ok=True)
 else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
