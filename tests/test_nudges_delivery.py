@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core import mail
 from django.utils import timezone
 
+from connections.models import Person
 from connections.nudges.models import Nudge, ReminderSettings
 from connections.nudges.outgoing import outgoing
 from connections.nudges.services import (
@@ -16,6 +17,7 @@ from connections.nudges.services import (
     SENDING_STALE_AFTER,
     nudge_emails_preview,
     nudge_send,
+    nudges_send,
     nudges_sweep,
 )
 from tests.nudges_fixtures import (
@@ -249,3 +251,26 @@ def test_an_envelope_taken_back_before_its_claim_delivers_nothing_and_the_connec
         mailer.close()
         received = smtp.wait_for(1)
     assert [message["To"] for message in received] == ["second@example.org"]
+
+
+@pytest.mark.django_db
+def test_one_task_sends_each_writer_their_own_email_once_and_skips_who_was_reached_meanwhile(settings):
+    now = timezone.now()
+    names = {"sam@example.org": "Sam", "priya@example.org": "Priya", "alex@example.org": "Alex"}
+    for address, name in names.items():
+        make_due_now(due_writer(address, now=now, names=(name,), **all_day_window()), now)
+    created = nudges_sweep(now=now).created
+    # Priya was called after the sweep: her writer's email has nobody left to name.
+    Person.objects.filter(name="Priya").update(last_contact_at=timezone.now())
+    writer_of = dict(Nudge.objects.filter(pk__in=created).values_list("pk", "writer__email"))
+
+    with running_smtp(ScriptedSmtp()) as smtp:
+        settings.MAILERS = smtp_mailer(smtp.port)
+        outcomes = nudges_send(nudge_ids=created)
+        received = smtp.wait_for(2)
+        time.sleep(0.5)  # a duplicate would arrive now
+
+    assert outcomes == ["skipped" if writer_of[pk] == "priya@example.org" else "sent" for pk in created]
+    assert sorted(message["To"] for message in smtp.received) == ["alex@example.org", "sam@example.org"]
+    for message in received:
+        assert message["Subject"] == f"It's been a while since you and {names[message['To']]} talked"
