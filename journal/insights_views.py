@@ -7,22 +7,30 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from config.stamped_cache import StampedReadings
 from connections.models import Contact
 from journal.insights_context import chart_options, insights_chart_context
 from journal.insights_home import dismiss_late_night_note
 from journal.models import Entry
 
+# A page's figures are a few hundred kilobytes of SVG and tables at most.
+kept_figures = StampedReadings("journal_journalstamp", max_readings=64)
+
 
 @never_cache
 @login_required
 def insights_page(request: HttpRequest) -> HttpResponse:
+    user = request.user
     period, year = chart_options(request.GET)
-    context = insights_chart_context(
-        Entry.objects.for_owner(request.user),
-        request.user,
-        Contact.objects.for_owner(request.user),
-        period=period,
-        year=year,
+    today = user.local_today()
+    # Kept per process while the writer's journal stamp stays the same (config/stamped_cache.py): the figures
+    # change when entries, their tags or the contact log do, or when the writer's day or time zone does.
+    context = kept_figures.get(
+        user.pk,
+        (period, year, today, user.time_zone),
+        lambda: insights_chart_context(
+            Entry.objects.for_owner(user), user, Contact.objects.for_owner(user), period=period, year=year, today=today
+        ),
     )
     return render(request, "journal/insights.html", context)
 

@@ -138,3 +138,16 @@ class WriterPrompt(models.Model):
 
     def __str__(self) -> str:
         return f"prompt {self.pk}"
+
+
+class JournalStamp(models.Model):
+    """A number that changes whenever anything the insights page reads changes: entries (dates, moods, feeling
+    words, Trash), their tags and those tags' names, and the contact log. PostgreSQL triggers change it
+    (journal migration 0003); the insights page keeps its figures per process under it (config/stamped_cache.py).
+    """
+
+    owner = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    version = models.BigIntegerField()
+
+    def __str__(self) -> str:
+        return f"journal stamp of account {self.owner_id}"
