@@ -56,7 +56,7 @@ class PersonCard:
         of 200 people renders in a fraction of the time it takes through attributes and properties."""
         person = self.person
         return {
-            # Strings, not ints: Django's templates localise every number they print, which adds up over 200 rows.
+            # A string, like every other value here: the rows are written out as text (templatetags/reach_out.py).
             "id": str(person.pk),
             "name": person.name,
             "who": self.who,

@@ -94,14 +94,15 @@ def plan_people(user: User, plan: SafetyPlan) -> dict[str, list[PersonView]]:
 def _circle_rows(user: User) -> list[tuple[PersonView, PersonFacts]]:
     """Everyone, each with their topics and whether the safety plan names them for hard days, in one query.
 
-    One row per person and topic (an inner join of the topics costs PostgreSQL less than a subquery per
-    person), folded back here; the safety plan's picks are two EXISTS on small indexed tables."""
+    One row per person and topic (a left join of the topics costs PostgreSQL less than a subquery per
+    person), folded back here; the safety plan's picks are two EXISTS, scoped to the writer's own plan."""
+    help_list = SafetyPlan.help_people.through.objects.filter(person_id=OuterRef("pk"), safetyplan__owner_id=user.pk)
+    professional_list = SafetyPlan.professionals.through.objects.filter(
+        person_id=OuterRef("pk"), safetyplan__owner_id=user.pk
+    )
     rows = (
         Person.objects.for_owner(user)
-        .annotate(
-            on_help_list=Exists(SafetyPlan.help_people.through.objects.filter(person_id=OuterRef("pk"))),
-            on_professional_list=Exists(SafetyPlan.professionals.through.objects.filter(person_id=OuterRef("pk"))),
-        )
+        .annotate(on_help_list=Exists(help_list), on_professional_list=Exists(professional_list))
         .order_by("name", "id", "topics__name")
         .values_list(*PERSON_FIELDS, "on_help_list", "on_professional_list", "topics__name")
     )

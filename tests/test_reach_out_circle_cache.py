@@ -173,3 +173,12 @@ def test_deleting_an_account_takes_its_stamp_with_it(writer, circle):
     assert CircleStamp.objects.filter(owner=writer).exists()
     account_delete(user=writer)
     assert not CircleStamp.objects.filter(owner_id=writer.pk).exists()
+
+
+def test_only_the_writers_own_safety_plan_marks_someone_chosen(writer, stranger, circle):
+    # A plan row pointing at someone else's person (never made by Held's forms) must not reach their ranking.
+    theirs = services.safety_plan_for(stranger)
+    theirs.save()
+    theirs.help_people.add(circle["ana"])
+    chosen = {facts.name: facts.chosen_for_hard_days for facts in circle_now(writer).facts}
+    assert chosen["Ana"] is False
